@@ -1,0 +1,2 @@
+/* card/card.c — being written */
+typedef int placeholder_card_card_c_t;

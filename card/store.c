@@ -1,0 +1,2 @@
+/* card/store.c — being written */
+typedef int placeholder_card_store_c_t;

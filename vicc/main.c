@@ -1,0 +1,2 @@
+/* vicc/main.c — being written */
+int main(void) { return 1; }

@@ -1,0 +1,2 @@
+/* vicc/vpcd.c — being written */
+typedef int placeholder_vicc_vpcd_c_t;
