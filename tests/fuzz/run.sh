@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Build the libFuzzer targets (clang, ASan+UBSan) and run each one.
+#   tests/fuzz/run.sh                 smoke: every target for $FUZZ_SECONDS (default 30) s
+#   tests/fuzz/run.sh -t card -s 3600 -j 2   one target, one hour, 2 parallel workers
+# New corpus entries go to build-fuzz/corpus/<target> (the committed seeds in
+# tests/fuzz/corpus/<target> are read, never written). Crashes land in
+# build-fuzz/crashes/<target>/ and reproduce with: build-fuzz/tests/fuzz/fuzz_<target> FILE
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${FUZZ_SECONDS:-30}
+jobs=1
+only=""
+while getopts "t:s:j:" o; do
+  case $o in
+    t) only=$OPTARG ;;
+    s) seconds=$OPTARG ;;
+    j) jobs=$OPTARG ;;
+    *) echo "usage: $0 [-t target] [-s seconds] [-j jobs]" >&2; exit 2 ;;
+  esac
+done
+if [ ! -d build-fuzz ]; then
+  CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+fi
+ninja -C build-fuzz >/dev/null
+status=0
+for bin in build-fuzz/tests/fuzz/fuzz_*; do
+  [ -f "$bin" ] && [ -x "$bin" ] || continue
+  t=${bin##*/fuzz_}
+  [ -n "$only" ] && [ "$t" != "$only" ] && continue
+  mkdir -p "build-fuzz/corpus/$t" "build-fuzz/crashes/$t"
+  seeds=tests/fuzz/corpus/$t
+  dict=(); [ -f "tests/fuzz/dict/$t.dict" ] && dict=(-dict="tests/fuzz/dict/$t.dict")
+  log=build-fuzz/fuzz_$t.log
+  args=(-max_total_time="$seconds" -artifact_prefix="build-fuzz/crashes/$t/" -print_final_stats=1 "${dict[@]}")
+  if [ "$jobs" -gt 1 ]; then args+=(-fork="$jobs"); fi
+  if "$bin" "${args[@]}" "build-fuzz/corpus/$t" $( [ -d "$seeds" ] && echo "$seeds" ) >"$log" 2>&1; then
+    execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
+    rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}')
+    echo "fuzz $t: ok, ${execs:-?} runs in ${seconds}s, ${rate:-?} exec/s"
+  else
+    echo "fuzz $t: FAILED — see $log; reproduce with: $bin build-fuzz/crashes/$t/<file>"
+    tail -30 "$log"
+    status=1
+  fi
+done
+exit $status
