@@ -11,6 +11,7 @@ struct card;
 struct store;
 struct rng;
 struct ecasd;
+struct registry;
 
 enum card_power { CARD_POWER_OFF, CARD_POWER_ON, CARD_POWER_RESET };
 
@@ -55,6 +56,8 @@ size_t card_transmit(struct card *c, const uint8_t *capdu, size_t len, uint8_t *
 struct store *card_store(struct card *c);
 struct rng *card_rng(struct card *c);
 struct ecasd *card_ecasd(struct card *c);
+/* The applet registry: applets (ECASD, ISD-R, ...) register here with registry_add(). */
+struct registry *card_registry(struct card *c);
 enum card_mode card_mode(const struct card *c);
 size_t card_capacity(const struct card *c);
 

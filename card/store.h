@@ -15,6 +15,9 @@
  * Fault injection: store_fail_after(s, n) makes the n-th backend write from now
  * (0 = the very next one) fail as if power was lost there; the store is then "dead":
  * every later operation fails with STORE_EDEAD until store_reload().
+ * The commit (or single put/delete) whose write failed returns STORE_EIO.
+ * store_open_dir() takes an exclusive lock on the directory (STORE_ELOCKED if taken)
+ * and fails with STORE_ECORRUPT rather than start empty over a damaged state file.
  */
 #ifndef EUICC_STORE_H
 #define EUICC_STORE_H
@@ -33,7 +36,12 @@ enum {
     STORE_EFULL = -6,       /* capacity exceeded */
     STORE_ECORRUPT = -7,    /* the persistent image failed its integrity check */
     STORE_ENOMEM = -8,
+    STORE_ELOCKED = -9,     /* the state directory is in use by another store/process */
+    STORE_EINVAL = -10,     /* bad argument (NULL pointer, data NULL with len > 0) */
 };
+
+/* A short English description of a STORE_* code (never NULL). */
+const char *store_strerror(int rc);
 
 struct store;
 

@@ -36,4 +36,11 @@ bool x509_signed_by(X509 *child, X509 *issuer);
 /* Subject serialNumber attribute as text (the EID of a CERT.EUICC). Returns length. */
 size_t x509_subject_serial(X509 *x, char *out, size_t cap);
 
+/* True when basicConstraints says cA = TRUE. */
+bool x509_is_ca(X509 *x);
+
+/* The serialNumber of the first permitted DirName subtree of nameConstraints (an EUM's
+ * EID prefix) as text: 1 found, 0 no nameConstraints, -1 constraints without one. */
+int x509_permitted_serial(X509 *x, char *out, size_t cap);
+
 #endif

@@ -1,0 +1,98 @@
+/* isd-r/isdr_internal.h — the ISD-R instance and the ES10 handlers shared by the
+ * isd-r files (not a public contract: other components use isd-r/isdr.h). */
+#ifndef EUICC_ISDR_INTERNAL_H
+#define EUICC_ISDR_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "card/applet.h"
+#include "card/store_ids.h"
+#include "card/tlv.h"
+#include "isd-r/rsp_session.h"
+
+struct card;
+struct store;
+struct rng;
+struct ecasd;
+
+/* ISD-R persistent objects (SID_ISDR range of card/store_ids.h) */
+#define SID_ISDR_DEFAULT_DP   (SID_ISDR_FIRST + 1u) /* UTF-8 default SM-DP+ address */
+#define SID_ISDR_ROOT_DS      (SID_ISDR_FIRST + 2u) /* UTF-8 root SM-DS address */
+#define SID_ISDR_RAT          (SID_ISDR_FIRST + 3u) /* value of GetRatResponse's A0 */
+
+#define ISDR_ROOT_DS_DEFAULT  "lpa.ds.gsma.com"
+#define ISDR_ADDRESS_MAX      255u   /* octets of a stored FQDN */
+#define ISDR_RAT_MAX          2048u
+
+/* SGP.22 version this ISD-R implements (SVN), VersionType octets */
+#define ISDR_SVN_MAJOR 2
+#define ISDR_SVN_MINOR 5
+#define ISDR_SVN_REV   0
+
+/* Handler return values: a response TLV was written (it may be the spec's error
+ * variant), or a transport-level fault. */
+#define ISDR_OK          0
+#define ISDR_EMALFORMED  (-1)   /* SW 6A80: the request does not decode */
+#define ISDR_EFAIL       (-2)   /* SW 6F00: internal failure, nothing written */
+
+struct isdr {
+    struct card *card;          /* NULL when handlers are driven without a card */
+    struct store *store;
+    struct rng *rng;
+    struct ecasd *ecasd;
+    size_t capacity;            /* profile memory in bytes */
+    struct applet applet;
+    struct rsp_session session;
+    const char *outcome;        /* spec name of the last handler's result (trace) */
+};
+
+typedef int (*isdr_handler)(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+
+/* Run one reassembled ES10 request p[0..len): dispatch on its outermost tag, write
+ * the response TLV into out[0..cap) and return the status word. */
+uint16_t isdr_dispatch(struct isdr *r, const uint8_t *p, size_t len, uint8_t *out,
+                       size_t cap, size_t *out_len);
+
+/* Decode a BIT STRING value (first octet = unused bits) into bits, bit 0 = first named
+ * bit; tolerates a value without the unused-bits octet (pySim) when its first octet
+ * cannot be one (> 7). Bits past 31 are ignored. */
+bool isdr_get_bits(const uint8_t *v, size_t len, uint32_t *bits);
+
+/* True when p[0..len) is well-formed UTF-8; *chars receives the character count. */
+bool isdr_utf8_valid(const uint8_t *p, size_t len, size_t *chars);
+
+/* ES10a (es10a.c) */
+int es10a_get_euicc_configured_addresses(struct isdr *r, const struct tlv *req,
+                                         struct tlv_writer *resp);
+int es10a_set_default_dp_address(struct isdr *r, const struct tlv *req,
+                                 struct tlv_writer *resp);
+
+/* ES10b (es10b.c) */
+int es10b_get_euicc_info1(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10b_get_euicc_info2(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10b_get_euicc_challenge(struct isdr *r, const struct tlv *req,
+                              struct tlv_writer *resp);
+int es10b_list_notification(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10b_retrieve_notifications_list(struct isdr *r, const struct tlv *req,
+                                      struct tlv_writer *resp);
+int es10b_remove_notification_from_list(struct isdr *r, const struct tlv *req,
+                                        struct tlv_writer *resp);
+int es10b_get_rat(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+
+/* ES10c (es10c.c) */
+int es10c_get_eid(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10c_get_profiles_info(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10c_set_nickname(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10c_euicc_memory_reset(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+
+/* EUICCInfo1 (BF20) and EUICCInfo2 (BF22) of this card (euicc_info.c); also used
+ * inside euiccSigned1 by AuthenticateServer. 0 or -1 (store failure). */
+int euicc_info1_write(struct isdr *r, struct tlv_writer *w);
+int euicc_info2_write(struct isdr *r, struct tlv_writer *w);
+
+/* ISD-R SELECT response: FCI 6F { 84 AID, A5 {9F65}, E0 {82 svn} } (euicc_info.c). */
+void isdr_write_fci(struct isdr *r, struct tlv_writer *w);
+
+#endif

@@ -1,0 +1,330 @@
+/* isd-r/notifications.c — persistent pending notifications. Store layout:
+ * SID_NOTIF_FIRST = last seqNumber handed out (uint32 big-endian);
+ * SID_NOTIF_FIRST + 1 + i = entry slot i: NotificationMetadata TLV ‖ PendingNotification TLV. */
+#include "isd-r/notifications.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "card/store.h"
+#include "card/store_ids.h"
+#include "card/tlv.h"
+#include "ecasd/ecasd.h"
+#include "isd-r/isdr_internal.h"
+
+#define SID_NOTIF_COUNTER SID_NOTIF_FIRST
+#define SID_NOTIF_SLOT(i) (SID_NOTIF_FIRST + 1u + (uint32_t)(i))
+#define TAG_METADATA 0xBF2Fu
+
+static int begin_own(struct store *s, bool *own)
+{
+    *own = !store_in_transaction(s);
+    return *own ? store_begin(s) : STORE_OK;
+}
+
+static int end_own(struct store *s, bool own, int rc)
+{
+    if (!own)
+        return rc;
+    if (rc != STORE_OK) {
+        store_abort(s);
+        return rc;
+    }
+    return store_commit(s);
+}
+
+int notification_alloc_seq(struct store *s, uint32_t *seq)
+{
+    uint8_t b[4] = {0};
+    size_t len = 0;
+    uint32_t last = 0;
+    int rc = store_get(s, SID_NOTIF_COUNTER, b, sizeof b, &len);
+    if (rc == STORE_OK && len == 4)
+        last = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    else if (rc == STORE_OK)
+        return STORE_ECORRUPT;
+    else if (rc != STORE_ENOTFOUND)
+        return rc;
+    if (last == 0x7FFFFFFFu)     /* seqNumber is a positive INTEGER; keep it int32 */
+        return STORE_EFULL;
+    last++;
+    b[0] = (uint8_t)(last >> 24);
+    b[1] = (uint8_t)(last >> 16);
+    b[2] = (uint8_t)(last >> 8);
+    b[3] = (uint8_t)last;
+    rc = store_put(s, SID_NOTIF_COUNTER, b, sizeof b);
+    if (rc == STORE_OK)
+        *seq = last;
+    return rc;
+}
+
+void notification_write_metadata(const struct notification_meta *m, struct tlv_writer *w)
+{
+    tlv_open(w, TAG_METADATA);
+    tlv_put_int(w, 0x80, m->seq);
+    tlv_put_bits(w, 0x81, 1u << m->event, 4);
+    tlv_put(w, 0x0C, m->address, m->address_len);
+    if (m->has_iccid)
+        tlv_put(w, 0x5A, m->iccid, sizeof m->iccid);
+    tlv_close(w);
+}
+
+/* Decode a NotificationMetadata TLV (BF2F). */
+static bool parse_metadata(const struct tlv *t, struct notification_meta *m)
+{
+    struct tlv_cursor c;
+    struct tlv f;
+    bool has_seq = false, has_event = false, has_addr = false;
+
+    memset(m, 0, sizeof *m);
+    if (t->tag != TAG_METADATA || !tlv_enter(t, &c))
+        return false;
+    while (tlv_next(&c, &f)) {
+        uint32_t v;
+        switch (f.tag) {
+        case 0x80:
+            if (!tlv_get_uint(f.value, f.len, &v))
+                return false;
+            m->seq = v;
+            has_seq = true;
+            break;
+        case 0x81:
+            if (!isdr_get_bits(f.value, f.len, &v) || v == 0 || (v & 0xFFFFFFF0u))
+                return false;
+            for (m->event = 0; !(v & (1u << m->event)); m->event++)
+                ;
+            has_event = true;
+            break;
+        case 0x0C:
+            if (f.len > sizeof m->address)
+                return false;
+            memcpy(m->address, f.value, f.len);
+            m->address_len = f.len;
+            has_addr = true;
+            break;
+        case 0x5A:
+            if (f.len != sizeof m->iccid)
+                return false;
+            memcpy(m->iccid, f.value, f.len);
+            m->has_iccid = true;
+            break;
+        default:
+            break;
+        }
+    }
+    return !c.error && has_seq && has_event && has_addr;
+}
+
+/* Read slot i's record into buf and split it. */
+static int load_slot(struct store *s, uint32_t id, uint8_t *buf, struct notification_meta *m,
+                     struct tlv *pending)
+{
+    size_t len = 0;
+    struct tlv meta;
+    int rc = store_get(s, id, buf, NOTIF_RECORD_MAX, &len);
+    if (rc != STORE_OK)
+        return rc;
+    if (!tlv_parse(buf, len, &meta) || !parse_metadata(&meta, m) ||
+        !tlv_parse(buf + meta.raw_len, len - meta.raw_len, pending) ||
+        meta.raw_len + pending->raw_len != len)
+        return STORE_ECORRUPT;
+    return STORE_OK;
+}
+
+/* Store id of the entry with this seq (0 when absent). */
+static int find_seq(struct store *s, uint8_t *buf, uint32_t seq, uint32_t *found,
+                    struct tlv *pending)
+{
+    uint32_t id = SID_NOTIF_COUNTER;
+    struct notification_meta m;
+    int rc;
+    while ((rc = store_next(s, id, SID_NOTIF_SLOT(NOTIF_MAX - 1), &id)) == STORE_OK) {
+        rc = load_slot(s, id, buf, &m, pending);
+        if (rc != STORE_OK)
+            return rc;
+        if (m.seq == seq) {
+            *found = id;
+            return STORE_OK;
+        }
+    }
+    return rc;
+}
+
+int notification_list(struct store *s, struct notification_meta *out, size_t cap, size_t *n)
+{
+    uint8_t *buf = malloc(NOTIF_RECORD_MAX);
+    uint32_t id = SID_NOTIF_COUNTER;
+    struct notification_meta m;
+    struct tlv pending;
+    int rc;
+
+    *n = 0;
+    if (!buf)
+        return STORE_ENOMEM;
+    while ((rc = store_next(s, id, SID_NOTIF_SLOT(NOTIF_MAX - 1), &id)) == STORE_OK) {
+        rc = load_slot(s, id, buf, &m, &pending);
+        if (rc != STORE_OK)
+            break;
+        if (*n == cap) {
+            rc = STORE_ETOOSMALL;
+            break;
+        }
+        size_t i = (*n)++;             /* insertion sort by seqNumber */
+        while (i > 0 && out[i - 1].seq > m.seq) {
+            out[i] = out[i - 1];
+            i--;
+        }
+        out[i] = m;
+    }
+    free(buf);
+    return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}
+
+int notification_get_pending(struct store *s, uint32_t seq, uint8_t *out, size_t cap,
+                             size_t *len)
+{
+    uint8_t *buf = malloc(NOTIF_RECORD_MAX);
+    uint32_t id;
+    struct tlv pending;
+    if (!buf)
+        return STORE_ENOMEM;
+    int rc = find_seq(s, buf, seq, &id, &pending);
+    if (rc == STORE_OK) {
+        *len = pending.raw_len;
+        if (pending.raw_len > cap)
+            rc = STORE_ETOOSMALL;
+        else
+            memcpy(out, pending.raw, pending.raw_len);
+    }
+    free(buf);
+    return rc;
+}
+
+int notification_remove(struct store *s, uint32_t seq)
+{
+    uint8_t *buf = malloc(NOTIF_RECORD_MAX);
+    uint32_t id;
+    struct tlv pending;
+    if (!buf)
+        return STORE_ENOMEM;
+    int rc = find_seq(s, buf, seq, &id, &pending);
+    free(buf);
+    return rc == STORE_OK ? store_delete(s, id) : rc;
+}
+
+/* A free slot id; drops the oldest entry when all are taken. */
+static int free_slot(struct store *s, uint32_t *id)
+{
+    size_t len;
+    for (uint32_t i = 0; i < NOTIF_MAX; i++) {
+        int rc = store_size(s, SID_NOTIF_SLOT(i), &len);
+        if (rc == STORE_ENOTFOUND) {
+            *id = SID_NOTIF_SLOT(i);
+            return STORE_OK;
+        }
+        if (rc != STORE_OK)
+            return rc;
+    }
+    struct notification_meta *all = malloc(NOTIF_MAX * sizeof *all);
+    size_t n = 0;
+    if (!all)
+        return STORE_ENOMEM;
+    int rc = notification_list(s, all, NOTIF_MAX, &n);
+    uint32_t oldest = n ? all[0].seq : 0;
+    free(all);
+    if (rc != STORE_OK)
+        return rc;
+    if (n == 0)
+        return STORE_EFULL;
+    uint8_t *buf = malloc(NOTIF_RECORD_MAX);
+    struct tlv pending;
+    if (!buf)
+        return STORE_ENOMEM;
+    rc = find_seq(s, buf, oldest, id, &pending);
+    free(buf);
+    return rc == STORE_OK ? store_delete(s, *id) : rc;
+}
+
+int notification_add(struct store *s, const struct notification_meta *m,
+                     const uint8_t *pending, size_t len)
+{
+    struct tlv check;
+    if (m->address_len > NOTIF_ADDRESS_MAX || m->event > NOTIF_EVENT_DELETE ||
+        !tlv_parse(pending, len, &check) || check.raw_len != len)
+        return STORE_ESTATE;
+    uint8_t *buf = malloc(NOTIF_RECORD_MAX);
+    if (!buf)
+        return STORE_ENOMEM;
+    struct tlv_writer w;
+    tlv_writer_init(&w, buf, NOTIF_RECORD_MAX);
+    notification_write_metadata(m, &w);
+    tlv_put_raw(&w, pending, len);
+
+    bool own;
+    uint32_t id = 0;
+    int rc = tlv_writer_ok(&w) ? begin_own(s, &own) : STORE_EFULL;
+    if (rc == STORE_OK) {
+        rc = free_slot(s, &id);
+        if (rc == STORE_OK)
+            rc = store_put(s, id, buf, w.len);
+        rc = end_own(s, own, rc);
+    }
+    free(buf);
+    return rc;
+}
+
+int notification_add_other_signed(struct store *s, const struct ecasd *e, size_t ci,
+                                  enum notification_event ev, const uint8_t *address,
+                                  size_t address_len, const uint8_t *iccid,
+                                  uint32_t *seq_out)
+{
+    struct notification_meta m;
+    size_t euicc_len = 0, eum_len = 0;
+    const uint8_t *euicc = ecasd_cert_euicc(e, ci, &euicc_len);
+    const uint8_t *eum = ecasd_cert_eum(e, ci, &eum_len);
+    if (!euicc || !eum || address_len > NOTIF_ADDRESS_MAX || ev > NOTIF_EVENT_DELETE)
+        return -1;
+
+    memset(&m, 0, sizeof m);
+    m.event = (uint8_t)ev;
+    memcpy(m.address, address, address_len);
+    m.address_len = address_len;
+    if (iccid) {
+        m.has_iccid = true;
+        memcpy(m.iccid, iccid, sizeof m.iccid);
+    }
+
+    bool own;
+    if (begin_own(s, &own) != STORE_OK)
+        return -1;
+    int rc = notification_alloc_seq(s, &m.seq);
+    uint8_t *buf = malloc(NOTIF_RECORD_MAX);
+    if (rc == STORE_OK && !buf)
+        rc = STORE_ENOMEM;
+    if (rc == STORE_OK) {
+        /* tbsOtherNotification first, in place, so the signature covers exactly it */
+        struct tlv_writer w;
+        uint8_t sig[64];
+        tlv_writer_init(&w, buf, NOTIF_RECORD_MAX);
+        tlv_open(&w, 0x30);
+        size_t tbs_at = w.len;
+        notification_write_metadata(&m, &w);
+        size_t tbs_len = w.len - tbs_at;
+        if (w.overflow)
+            rc = STORE_EFULL;
+        else if (ecasd_sign(e, ci, buf + tbs_at, tbs_len, sig) != 0)
+            rc = STORE_EIO;
+        if (rc == STORE_OK) {
+            tlv_put(&w, 0x5F37, sig, sizeof sig);
+            tlv_put_raw(&w, euicc, euicc_len);
+            tlv_put_raw(&w, eum, eum_len);
+            tlv_close(&w);
+            rc = tlv_writer_ok(&w) ? notification_add(s, &m, buf, w.len) : STORE_EFULL;
+        }
+    }
+    free(buf);
+    rc = end_own(s, own, rc);
+    if (rc == STORE_OK && seq_out)
+        *seq_out = m.seq;
+    return rc == STORE_OK ? 0 : -1;
+}
