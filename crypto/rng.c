@@ -87,13 +87,21 @@ struct rng *rng_new_seeded(const uint8_t *seed, size_t len)
         return NULL;
     r->seeded = true;
     r->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    memset(r->k, 0x00, DRBG_LEN);
-    memset(r->v, 0x01, DRBG_LEN);
-    if (r->mac == NULL || drbg_update(r, seed, len) != 0) {
+    if (r->mac == NULL || rng_reseed(r, seed, len) != 0) {
         rng_free(r);
         return NULL;
     }
     return r;
+}
+
+int rng_reseed(struct rng *r, const uint8_t *seed, size_t len)
+{
+    if (r == NULL || !r->seeded || (seed == NULL && len > 0))
+        return -1;
+    /* HMAC_DRBG_Instantiate (SP 800-90A §10.1.2.3): K = 00.., V = 01.., Update(seed) */
+    memset(r->k, 0x00, DRBG_LEN);
+    memset(r->v, 0x01, DRBG_LEN);
+    return drbg_update(r, seed, len);
 }
 
 void rng_free(struct rng *r)

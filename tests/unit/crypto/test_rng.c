@@ -69,6 +69,27 @@ static void test_seeded_deterministic(void **state)
     assert_null(rng_new_seeded(NULL, 5));
 }
 
+static void test_reseed_replays(void **state)
+{
+    (void)state;
+    static const uint8_t seed[] = "replay";
+    uint8_t a[48], b[48];
+    struct rng *r = rng_new_seeded(seed, sizeof seed);
+    assert_non_null(r);
+    assert_int_equal(rng_bytes(r, a, sizeof a), 0);
+    assert_int_equal(rng_bytes(r, b, sizeof b), 0);
+    assert_memory_not_equal(a, b, sizeof a);
+    assert_int_equal(rng_reseed(r, seed, sizeof seed), 0);
+    assert_int_equal(rng_bytes(r, b, sizeof b), 0);
+    assert_memory_equal(a, b, sizeof a);
+    assert_int_equal(rng_reseed(r, NULL, 3), -1);
+    rng_free(r);
+    struct rng *sys = rng_new_system();
+    assert_non_null(sys);
+    assert_int_equal(rng_reseed(sys, seed, sizeof seed), -1);
+    rng_free(sys);
+}
+
 static void test_system(void **state)
 {
     (void)state;
@@ -103,6 +124,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drbg_known_answer),
         cmocka_unit_test(test_seeded_deterministic),
+        cmocka_unit_test(test_reseed_replays),
         cmocka_unit_test(test_system),
         cmocka_unit_test(test_ct),
     };

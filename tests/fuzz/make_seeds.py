@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Write the committed seed corpus of the fuzz targets (reproducible: run it again and
+git diff shows nothing). Sessions are the APDUs real clients send (REFERENCE §A)."""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ISDR = "A0000005591010FFFFFFFF8900000100"
+
+
+def frames(*apdus):
+    """vpcd framing: 2-byte length + payload; 'on'/'off'/'reset' are power events."""
+    out = b""
+    for a in apdus:
+        p = {"off": b"\x00", "on": b"\x01", "reset": b"\x02"}.get(a)
+        if p is None:
+            p = bytes.fromhex(a)
+        out += len(p).to_bytes(2, "big") + p
+    return out
+
+
+def tlv(tag, value_hex):
+    """DER TLV as hex (tag given as hex text)."""
+    v = bytes.fromhex(value_hex)
+    n = len(v)
+    ln = bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return tag + ln.hex().upper() + v.hex().upper()
+
+
+def get_responses(n=4, cla="81"):
+    return [cla + "C0000000"] * n
+
+
+def store_data(cla, do_hex, block=120):
+    do = bytes.fromhex(do_hex)
+    blocks = [do[i:i + block] for i in range(0, len(do), block)] or [b""]
+    out = []
+    for i, b in enumerate(blocks):
+        p1 = "91" if i == len(blocks) - 1 else "11"
+        out.append(f"{cla}E2{p1}{i:02X}{len(b):02X}" + b.hex())
+        if p1 == "91":
+            out += get_responses(3, cla)
+    return out
+
+
+CARD = {
+    "lpac_chip_info": frames(
+        "on", "80AA00000AA9088100820101830107", "0070000001",
+        "01A4040010" + ISDR, *get_responses(1),
+        *store_data("81", "BF3E035C015A"), *store_data("81", "BF3C00"),
+        *store_data("81", "BF4300"), *store_data("81", "BF2200"),
+        *store_data("81", "BF2000"), *store_data("81", "BF2D00"),
+        *store_data("81", "BF2800"), *store_data("81", "BF2B00"),
+        "0070800100", "off"),
+    "ipa_poll": frames(
+        "80AA000005A903830107", "0070000100", "01A4040410" + ISDR, "01C0000000",
+        *store_data("81", "BF3E035C015A", 255), *store_data("81", "BF2E00", 255),
+        *store_data("81", "BF2B05A003800101", 255), *store_data("81", "BF3003800101", 255)),
+    "pysim_probe": frames(
+        "00A40004023F00", "00C0000000", "00A40004022F00", "reset",
+        "00A4040410" + ISDR + "00", "00C0000000", "80E2910003BF560000",
+        "reset", "00A4040410" + ISDR + "00", "80E2910006BF3E035C015A00", "80C0000000",
+        *store_data("80", tlv("BF29", tlv("5A", "98944499999999903000") + tlv("90", b"desk".hex()))),
+        *store_data("80", "BF3403820180")),
+    "setters": frames(
+        "00A4040010" + ISDR, *store_data("80", tlv("BF3F", tlv("80", b"smdp.example.com".hex()))),
+        *store_data("80", "BF3C00"), *store_data("80", "BF3406820205E0"),
+        *store_data("80", tlv("BF2D", tlv("A0", tlv("5A", "98944499999999903000")) + tlv("5C", "5A4F9F7090919295"))),
+        *store_data("80", tlv("BF2B", tlv("A0", tlv("80", "01")))),
+        *store_data("80", tlv("BF30", tlv("80", "01")))),
+}
+
+TLV = {
+    "geteid": bytes.fromhex("BF3E035C015A"),
+    "euiccinfo2_fragment": bytes.fromhex(tlv("BF22", tlv("81", "020301") + tlv("A9", tlv("04", "0102030405")))),
+}
+
+def main():
+    for target, seeds in (("card", CARD), ("tlv", TLV)):
+        d = os.path.join(HERE, "corpus", target)
+        os.makedirs(d, exist_ok=True)
+        for name, data in seeds.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
