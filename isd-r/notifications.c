@@ -212,7 +212,8 @@ int notification_remove(struct store *s, uint32_t seq)
     return rc == STORE_OK ? store_delete(s, id) : rc;
 }
 
-/* A free slot id; drops the oldest entry when all are taken. */
+/* A free slot id; STORE_EFULL when all are taken. A pending notification is never
+ * dropped to make room: the operation that would create one must fail instead. */
 static int free_slot(struct store *s, uint32_t *id)
 {
     size_t len;
@@ -225,24 +226,7 @@ static int free_slot(struct store *s, uint32_t *id)
         if (rc != STORE_OK)
             return rc;
     }
-    struct notification_meta *all = malloc(NOTIF_MAX * sizeof *all);
-    size_t n = 0;
-    if (!all)
-        return STORE_ENOMEM;
-    int rc = notification_list(s, all, NOTIF_MAX, &n);
-    uint32_t oldest = n ? all[0].seq : 0;
-    free(all);
-    if (rc != STORE_OK)
-        return rc;
-    if (n == 0)
-        return STORE_EFULL;
-    uint8_t *buf = malloc(NOTIF_RECORD_MAX);
-    struct tlv pending;
-    if (!buf)
-        return STORE_ENOMEM;
-    rc = find_seq(s, buf, oldest, id, &pending);
-    free(buf);
-    return rc == STORE_OK ? store_delete(s, *id) : rc;
+    return STORE_EFULL;
 }
 
 int notification_add(struct store *s, const struct notification_meta *m,

@@ -2,7 +2,8 @@
  * §3.5): each entry keeps its NotificationMetadata and the full PendingNotification
  * TLV (ProfileInstallationResult BF37 or OtherSignedNotification 30). seqNumbers come
  * from a persistent counter that never goes back. At most NOTIF_MAX entries are
- * kept; adding to a full list drops the oldest. Functions that change the store run
+ * kept; adding to a full list fails with STORE_EFULL (nothing is ever dropped, and the
+ * counter does not advance). Functions that change the store run
  * inside the caller's transaction when one is open, else in their own. */
 #ifndef EUICC_NOTIFICATIONS_H
 #define EUICC_NOTIFICATIONS_H
@@ -15,7 +16,7 @@ struct store;
 struct ecasd;
 struct tlv_writer;
 
-#define NOTIF_MAX          32u
+#define NOTIF_MAX          48u   /* all of them (certificates included) fit one BF2B answer */
 #define NOTIF_ADDRESS_MAX  255u
 #define NOTIF_RECORD_MAX   16384u   /* metadata + pending notification */
 

@@ -672,23 +672,33 @@ static void test_notification_counter_never_goes_back(void **state)
     assert_int_equal(seq, 3);
 }
 
-static void test_notification_list_full_drops_oldest(void **state)
+static void test_notification_list_full_refuses(void **state)
 {
     struct fx *f = *state;
     struct notification_meta *all = calloc(NOTIF_MAX, sizeof *all);
     size_t n;
-    uint32_t seq;
-    for (unsigned i = 0; i < NOTIF_MAX + 2; i++)
+    uint32_t seq = 0;
+    for (unsigned i = 0; i < NOTIF_MAX; i++)
         assert_int_equal(notification_add_other_signed(f->store, f->ecasd, 0,
                                                        NOTIF_EVENT_DISABLE,
                                                        (const uint8_t *)"x", 1, NULL, &seq),
                          0);
-    assert_int_equal(seq, NOTIF_MAX + 2);
+    assert_int_equal(seq, NOTIF_MAX);
+    /* full: refused, nothing dropped, the counter does not advance */
+    assert_int_equal(notification_add_other_signed(f->store, f->ecasd, 0, NOTIF_EVENT_DISABLE,
+                                                   (const uint8_t *)"x", 1, NULL, &seq),
+                     -1);
     assert_int_equal(notification_list(f->store, all, NOTIF_MAX, &n), 0);
     assert_int_equal(n, NOTIF_MAX);
-    assert_int_equal(all[0].seq, 3);
+    assert_int_equal(all[0].seq, 1);
     for (size_t i = 1; i < n; i++)
         assert_true(all[i].seq == all[i - 1].seq + 1);
+    /* after one is removed the next gets the next number */
+    assert_int_equal(notification_remove(f->store, 1), 0);
+    assert_int_equal(notification_add_other_signed(f->store, f->ecasd, 0, NOTIF_EVENT_DISABLE,
+                                                   (const uint8_t *)"x", 1, NULL, &seq),
+                     0);
+    assert_int_equal(seq, NOTIF_MAX + 1);
     free(all);
 }
 
@@ -748,7 +758,7 @@ int main(void)
         T(test_retrieve_notifications_malformed),
         T(test_notification_sent),
         T(test_notification_counter_never_goes_back),
-        T(test_notification_list_full_drops_oldest),
+        T(test_notification_list_full_refuses),
         T(test_notification_add_atomic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
