@@ -10,6 +10,8 @@
 
 #include "isdr_test_util.h"
 
+#include "card/card.h"
+#include "card/card_internal.h"
 #include "card/store.h"
 #include "crypto/rng.h"
 #include "ecasd/ecasd.h"
@@ -21,15 +23,25 @@ int fx_setup(void **state)
     char err[256] = "";
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
+    struct card_config cfg = {0};
     assert_int_equal(store_open_memory(&f->store), 0);
-    f->rng = rng_new_seeded(seed, sizeof seed);
-    assert_non_null(f->rng);
-    if (ecasd_open(&f->ecasd, f->store, f->rng, NULL, NULL, 0, err, sizeof err) != 0)
-        fail_msg("ecasd_open: %s", err);
-    f->r.store = f->store;
-    f->r.rng = f->rng;
-    f->r.ecasd = f->ecasd;
-    f->r.capacity = FX_CAPACITY;
+    cfg.store = f->store;
+    cfg.rng_seed = seed;
+    cfg.rng_seed_len = sizeof seed;
+    cfg.capacity = FX_CAPACITY;
+    if (card_open(&f->card, &cfg, err, sizeof err) != 0)
+        fail_msg("card_open: %s", err);
+    f->rng = card_rng(f->card);
+    f->ecasd = card_ecasd(f->card);
+    f->r = f->card->isdr;
+    /* SELECT ISD-R on the basic channel, as a terminal does: 61xx, then GET RESPONSE */
+    static const uint8_t select[] = { 0x00, 0xA4, 0x04, 0x00, 0x10, 0xA0, 0x00, 0x00,
+                                      0x05, 0x59, 0x10, 0x10, 0xFF, 0xFF, 0xFF, 0xFF,
+                                      0x89, 0x00, 0x00, 0x01, 0x00 };
+    uint8_t r[300];
+    size_t n = card_transmit(f->card, select, sizeof select, r, sizeof r);
+    assert_int_equal(n, 2);
+    assert_int_equal(r[0], 0x61);
     *state = f;
     return 0;
 }
@@ -37,8 +49,7 @@ int fx_setup(void **state)
 int fx_teardown(void **state)
 {
     struct fx *f = *state;
-    ecasd_close(f->ecasd);
-    rng_free(f->rng);
+    card_close(f->card);
     store_close(f->store);
     free(f);
     return 0;
@@ -96,11 +107,46 @@ void expect_bytes(const uint8_t *got, size_t got_len, const uint8_t *exp, size_t
     }
 }
 
+/* One ES10 request through card_transmit() exactly as lpac sends it: STORE DATA
+ * blocks of at most 120 bytes (CLA 80, P1 11/91, P2 = block number), then GET
+ * RESPONSE (CLA 80) while the card answers 61xx. Returns the final status word. */
 uint16_t fx_run_bin(struct fx *f, const uint8_t *req, size_t len)
 {
+    static uint8_t capdu[5 + 256], rapdu[258];
+    size_t off = 0, n;
+    uint8_t block = 0;
+    uint16_t sw;
+
     memset(f->out, 0xEE, sizeof f->out);
-    f->sw = isdr_dispatch(&f->r, req, len, f->out, sizeof f->out, &f->out_len);
-    return f->sw;
+    f->out_len = 0;
+    do {
+        size_t chunk = len - off > 120 ? 120 : len - off;
+        bool last = off + chunk == len;
+        capdu[0] = 0x80;
+        capdu[1] = 0xE2;
+        capdu[2] = last ? 0x91 : 0x11;
+        capdu[3] = block++;
+        capdu[4] = (uint8_t)chunk;
+        if (chunk)
+            memcpy(capdu + 5, req + off, chunk);
+        n = card_transmit(f->card, capdu, 5 + chunk, rapdu, sizeof rapdu);
+        assert_true(n >= 2);
+        sw = (uint16_t)(rapdu[n - 2] << 8 | rapdu[n - 1]);
+        assert_int_equal(n, 2);                /* T=0 style: no data with the SW */
+        off += chunk;
+        if (!last && sw != 0x9000)
+            return f->sw = sw;
+    } while (off < len);
+    while ((sw >> 8) == 0x61) {
+        const uint8_t get[] = { 0x80, 0xC0, 0x00, 0x00, (uint8_t)sw };
+        n = card_transmit(f->card, get, sizeof get, rapdu, sizeof rapdu);
+        assert_true(n >= 2);
+        assert_true(f->out_len + n - 2 <= sizeof f->out);
+        memcpy(f->out + f->out_len, rapdu, n - 2);
+        f->out_len += n - 2;
+        sw = (uint16_t)(rapdu[n - 2] << 8 | rapdu[n - 1]);
+    }
+    return f->sw = sw;
 }
 
 uint16_t fx_run(struct fx *f, const char *req_hex)

@@ -13,10 +13,11 @@
 #define FX_CAPACITY 500000u
 
 struct fx {
+    struct card *card;          /* a whole card on an in-memory store */
     struct store *store;
     struct rng *rng;
     struct ecasd *ecasd;
-    struct isdr r;
+    struct isdr *r;             /* the card's ISD-R (for white-box checks) */
     uint8_t out[FX_OUT_MAX];
     size_t out_len;
     uint16_t sw;

@@ -1,4 +1,5 @@
-/* tests/unit/isd-r/test_es10.c — ES10a/b/c handlers through isdr_dispatch (no card):
+/* tests/unit/isd-r/test_es10.c — ES10a/b/c functions through card_transmit() on an
+ * in-memory card, sent as lpac sends them (120-byte STORE DATA blocks, GET RESPONSE):
  * exact response bytes, every result code, malformed input. Expected bytes are
  * written out by hand from SGP.22 v2.5's ASN.1, not produced by the code under test. */
 #include <setjmp.h>
@@ -48,7 +49,7 @@ static char *dup_hex(const uint8_t *p, size_t n)
 static void test_dispatch_malformed(void **state)
 {
     struct fx *f = *state;
-    assert_int_equal(fx_run_bin(f, NULL, 0), 0x6A80);
+    assert_int_equal(fx_run_bin(f, NULL, 0), 0x6700);         /* STORE DATA without data */
     assert_int_equal(fx_run(f, "BF3E045C015A"), 0x6A80);      /* outer length too long */
     assert_int_equal(fx_run(f, "BF3E025C015A"), 0x6A80);      /* outer length too short */
     assert_int_equal(fx_run(f, "BF3E035C015A00"), 0x6A80);    /* trailing byte */
@@ -212,7 +213,7 @@ static void test_euicc_info2_with_profile(void **state)
     fx_expect(f, info2(f, 1, (uint32_t)(FX_CAPACITY - rec - data), "88020780"));
 
     /* no memory left: additionalProfile is not claimed, free memory is 0 */
-    f->r.capacity = 10;
+    f->r->capacity = 10;
     assert_int_equal(fx_run(f, "BF2200"), 0x9000);
     fx_expect(f, info2(f, 1, 0, "880100"));
 }
@@ -240,20 +241,20 @@ static void test_euicc_challenge(void **state)
 {
     struct fx *f = *state;
     uint8_t first[16];
-    assert_false(f->r.session.has_challenge);
+    assert_false(f->r->session.has_challenge);
     assert_int_equal(fx_run(f, "BF2E00"), 0x9000);
     assert_int_equal(f->out_len, 3 + 2 + 16);
     assert_memory_equal(f->out, "\xBF\x2E\x12\x80\x10", 5);
-    assert_true(f->r.session.has_challenge);
-    assert_memory_equal(f->out + 5, f->r.session.euicc_challenge, 16);
+    assert_true(f->r->session.has_challenge);
+    assert_memory_equal(f->out + 5, f->r->session.euicc_challenge, 16);
     memcpy(first, f->out + 5, 16);
     assert_int_equal(fx_run(f, "BF2E00"), 0x9000);
     assert_memory_not_equal(f->out + 5, first, 16);          /* replaced */
-    assert_memory_equal(f->out + 5, f->r.session.euicc_challenge, 16);
-    rsp_session_clear(&f->r.session);                        /* what a power reset does */
-    assert_false(f->r.session.has_challenge);
+    assert_memory_equal(f->out + 5, f->r->session.euicc_challenge, 16);
+    rsp_session_clear(&f->r->session);                        /* what a power reset does */
+    assert_false(f->r->session.has_challenge);
     static const uint8_t zero[16];
-    assert_memory_equal(f->r.session.euicc_challenge, zero, 16);
+    assert_memory_equal(f->r->session.euicc_challenge, zero, 16);
 }
 
 /* ---------------------------------------------------------------- GetRAT */
