@@ -3,7 +3,8 @@
 #
 # On Debian 12 (root or sudo): installs missing packages, builds with ASan+UBSan in
 # build-test/, runs the unit tests (meson test), then the end-to-end tests through a
-# private pcscd + vpcd (tests/e2e/run_e2e.sh). Exits non-zero on any failure.
+# private pcscd + vpcd (tests/e2e/run_e2e.sh), then every fuzz target for a bounded
+# smoke time (FUZZ_SECONDS, default 20; 0 skips). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -38,13 +39,26 @@ if [ "$e2e_rc" != 0 ] && [ "${e2e_fail:-0}" = 0 ]; then
     e2e_fail=1   # the script died before its summary
 fi
 
+fuzz_rc=0
+fuzz_ok=0
+fuzz_fail=0
+if [ "${FUZZ_SECONDS:-20}" != 0 ]; then
+    FUZZ_SECONDS=${FUZZ_SECONDS:-20} tests/fuzz/run.sh 2>&1 | tee "$log" || fuzz_rc=$?
+    fuzz_ok=$(grep -c '^fuzz .*: ok' "$log" || true)
+    fuzz_fail=$(grep -c '^fuzz .*: FAILED' "$log" || true)
+    if [ "$fuzz_rc" != 0 ] && [ "$fuzz_fail" = 0 ]; then
+        fuzz_fail=1   # the build or the script failed
+    fi
+fi
+
 echo
 echo "unit tests (meson, ASan+UBSan): ${unit_ok:-0} ok, $unit_fail failed, ${unit_skip:-0} skipped"
 echo "end-to-end (pcscd + vpcd):      ${e2e_ok:-0} ok, ${e2e_fail:-0} failed, ${e2e_skip:-0} skipped"
-total_ok=$(( ${unit_ok:-0} + ${e2e_ok:-0} ))
-total_fail=$(( unit_fail + ${e2e_fail:-0} ))
+echo "fuzz smoke (libFuzzer):         $fuzz_ok ok, $fuzz_fail failed"
+total_ok=$(( ${unit_ok:-0} + ${e2e_ok:-0} + fuzz_ok ))
+total_fail=$(( unit_fail + ${e2e_fail:-0} + fuzz_fail ))
 if [ "$unit_rc" != 0 ] && [ "$total_fail" = 0 ]; then
     total_fail=1   # meson failed without a counted test failure (e.g. build error)
 fi
 echo "summary: $total_ok passed, $total_fail failed, $(( ${unit_skip:-0} + ${e2e_skip:-0} )) skipped"
-[ "$unit_rc" = 0 ] && [ "$e2e_rc" = 0 ]
+[ "$unit_rc" = 0 ] && [ "$e2e_rc" = 0 ] && [ "$fuzz_rc" = 0 ]

@@ -3,7 +3,8 @@
 # Set EUICC_EMU_NO_APT=1 to skip (then missing packages are only reported).
 
 EUICC_EMU_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libssl-dev libpcsclite-dev
-                    pcscd vsmartcard-vpcd libcmocka-dev python3-pyscard opensc)
+                    pcscd vsmartcard-vpcd libcmocka-dev python3-pyscard opensc
+                    clang libfuzzer-14-dev)
 
 install_deps() {
     local missing=() p sudo=()

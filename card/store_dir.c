@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>     /* renameat */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -133,7 +134,8 @@ static void dir_close(struct store_backend *be)
     if (d->lockfd >= 0)
         close(d->lockfd);   /* releases the flock */
     if (d->dirfd >= 0)
-        close(d->dirfd);    free(d);
+        close(d->dirfd);
+    free(d);
 }
 
 static const struct store_backend_ops dir_ops = {
@@ -161,7 +163,6 @@ static int make_dirs(const char *dir)
     }
     return STORE_OK;
 }
-
 
 int store_dir_backend_open(struct store_backend **out, const char *dir)
 {

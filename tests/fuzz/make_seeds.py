@@ -76,7 +76,11 @@ TLV = {
 }
 
 def main():
-    for target, seeds in (("card", CARD), ("tlv", TLV)):
+    vicc = {
+        "power_atr_apdu": frames("on", "04", "00A4040010" + ISDR, "00C0000000", "reset", "off"),
+        "lpac_chip_info": CARD["lpac_chip_info"],
+    }
+    for target, seeds in (("card", CARD), ("tlv", TLV), ("vicc", vicc)):
         d = os.path.join(HERE, "corpus", target)
         os.makedirs(d, exist_ok=True)
         for name, data in seeds.items():
