@@ -73,10 +73,24 @@ void card_trace(struct card *c, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("  ", c->trace);
-    vfprintf(c->trace, fmt, ap);
-    fputc('\n', c->trace);
-    fflush(c->trace);
+    if (c->in_command) {
+        /* held until the command line is printed; a line that does not fit is cut */
+        size_t room = sizeof c->trace_lines - c->trace_len;
+        if (room > 4) {
+            c->trace_lines[c->trace_len++] = ' ';
+            c->trace_lines[c->trace_len++] = ' ';
+            room -= 2;
+            int n = vsnprintf(c->trace_lines + c->trace_len, room - 1, fmt, ap);
+            if (n > 0)
+                c->trace_len += (size_t)n < room - 1 ? (size_t)n : room - 2;
+            c->trace_lines[c->trace_len++] = '\n';
+        }
+    } else {
+        fputs("  ", c->trace);
+        vfprintf(c->trace, fmt, ap);
+        fputc('\n', c->trace);
+        fflush(c->trace);
+    }
     va_end(ap);
 }
 
@@ -182,6 +196,8 @@ static void trace_apdus(struct card *c, const uint8_t *capdu, size_t len, bool s
         trace_hex(f, capdu, len);
     }
     fputc('\n', f);
+    fwrite(c->trace_lines, 1, c->trace_len, f);
+    c->trace_len = 0;
     fflush(f);
     fputs("< ", f);
     if (secret && rlen > 2) {
@@ -203,6 +219,8 @@ size_t card_transmit(struct card *c, const uint8_t *capdu, size_t len, uint8_t *
         return put_sw(rapdu, 0, SW_UNKNOWN);
     struct apdu a;
     size_t out;
+    c->in_command = true;
+    c->trace_len = 0;
     uint16_t sw = apdu_decode(&a, capdu, len);
     if (sw != 0) {
         out = put_sw(rapdu, 0, sw);
@@ -213,5 +231,6 @@ size_t card_transmit(struct card *c, const uint8_t *capdu, size_t len, uint8_t *
     }
     bool secret = a.secret || (capdu != NULL && len >= 2 && pin_ins(capdu[1]));
     trace_apdus(c, capdu, capdu != NULL ? len : 0, secret, rapdu, out);
+    c->in_command = false;
     return out;
 }

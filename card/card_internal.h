@@ -23,6 +23,11 @@ struct card {
     struct isdr *isdr;
     enum card_mode mode;
     size_t capacity;
+    /* applet trace lines written while a command is processed: printed after the
+     * command's "> " line (which waits for the applet to say whether it is secret) */
+    bool in_command;
+    char trace_lines[1024];
+    size_t trace_len;
 };
 
 /* A card with only the runtime: channel 0 open, empty registry, no store/rng/applets.

@@ -129,6 +129,7 @@ static inline void fake_process(struct applet *a, struct card *c, struct channel
     case 0x20:
     case 0x22:
         apdu->secret = true;
+        card_trace(c, "fake: secret command");
         apdu_respond(apdu, NULL, 0, SW_OK);
         break;
     case 0x30: {

@@ -444,15 +444,17 @@ static void test_trace(void **state)
     tx(c, "00A4040009" AID_A "00");
     tx(c, "0020000108 3132333435FFFFFF");          /* VERIFY PIN: masked */
     tx(c, "8022000002 1234");                      /* applet marks secret */
-    card_trace(c, "hello %s", "applet");
+    card_trace(c, "hello %s", "applet");           /* outside a command: at once */
     tx(c, "FF");
     fflush(f);
     assert_string_equal(buf,
                         "> 00A4040009" AID_A "00\n"
                         "< 6F038401A19000\n"
                         "> 00200001 <secret>\n"
+                        "  fake: secret command\n"
                         "< 9000\n"
                         "> 80220000 <secret>\n"
+                        "  fake: secret command\n"
                         "< 9000\n"
                         "  hello applet\n"
                         "> FF\n"
