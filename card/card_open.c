@@ -3,7 +3,9 @@
  * the ISD-R; card_close() undoes it in reverse order. */
 #include "card/card_internal.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "card/store.h"
 #include "card/store_ids.h"
@@ -83,13 +85,16 @@ static int card_open_store(struct card *c, const struct card_config *cfg, char *
         c->store_owned = false;
         return 0;
     }
+    errno = 0;
     int rc = cfg->state_dir != NULL ? store_open_dir(&c->store, cfg->state_dir)
                                     : store_open_memory(&c->store);
     if (rc != STORE_OK) {
+        int e = errno;
         c->store = NULL;
         if (cfg->state_dir != NULL)
-            return fail(err, errcap, "cannot open the card state in %s (store error %d)",
-                        cfg->state_dir, rc);
+            return fail(err, errcap, "cannot open the card state in %s: %s%s%s",
+                        cfg->state_dir, store_strerror(rc), rc == STORE_EIO && e ? ": " : "",
+                        rc == STORE_EIO && e ? strerror(e) : "");
         return fail(err, errcap, "cannot create an in-memory store (store error %d)", rc);
     }
     c->store_owned = true;

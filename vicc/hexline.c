@@ -1,5 +1,6 @@
 /* vicc/hexline.c — the stdin/stdout hex front end (see hexline.h). */
 #include "vicc/hexline.h"
+#include "vicc/io_wait.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -122,27 +123,6 @@ void hexline_handle(const struct frontend_card *card, const char *line, size_t l
     print_hex(out, rapdu, r);
 }
 
-/* Wait for input on in_fd; 0 ready, -2 stop, -1 error. */
-static int wait_input(int in_fd, int stop_fd)
-{
-    struct pollfd pfd[2] = {{.fd = in_fd, .events = POLLIN, .revents = 0},
-                            {.fd = stop_fd, .events = POLLIN, .revents = 0}};
-    nfds_t n = stop_fd >= 0 ? 2 : 1;
-
-    for (;;) {
-        int rc = poll(pfd, n, -1);
-        if (rc < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (n == 2 && pfd[1].revents != 0)
-            return -2;
-        if (pfd[0].revents != 0)
-            return 0;
-    }
-}
-
 int hexline_run(const struct frontend_card *card, int in_fd, FILE *out, int stop_fd)
 {
     static char buf[HEXLINE_MAX_LINE];
@@ -150,7 +130,7 @@ int hexline_run(const struct frontend_card *card, int in_fd, FILE *out, int stop
     bool discarding = false;   /* inside an over-long line */
 
     for (;;) {
-        int w = wait_input(in_fd, stop_fd);
+        int w = io_wait_readable(in_fd, stop_fd);
         if (w == -2)
             return 0;
         if (w == -1)

@@ -53,35 +53,6 @@ static void usage(FILE *f)
         "  -V, --version      show the version\n");
 }
 
-static int make_dirs(const char *path, char *err, size_t errcap)
-{
-    char buf[4096];
-    size_t len = strlen(path);
-
-    if (len == 0 || len >= sizeof(buf)) {
-        snprintf(err, errcap, "bad state directory path");
-        return -1;
-    }
-    memcpy(buf, path, len + 1);
-    for (size_t i = 1; i <= len; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char saved = buf[i];
-        buf[i] = '\0';
-        if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
-            snprintf(err, errcap, "cannot create %s: %s", buf, strerror(errno));
-            return -1;
-        }
-        buf[i] = saved;
-    }
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errcap, "%s is not a directory", path);
-        return -1;
-    }
-    return 0;
-}
-
 static void fe_power(void *ctx, enum card_power ev)
 {
     card_power(ctx, ev);
@@ -224,10 +195,6 @@ int main(int argc, char **argv)
         else
             snprintf(state_buf, sizeof(state_buf), "./.euicc-emu");
         state_dir = state_buf;
-    }
-    if (make_dirs(state_dir, err, sizeof(err)) != 0) {
-        fprintf(stderr, "euicc-emu: state directory: %s\n", err);
-        return 1;
     }
     cfg.state_dir = state_dir;
     cfg.ci_paths = n_ci ? ci_paths : NULL;

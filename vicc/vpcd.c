@@ -1,5 +1,6 @@
 /* vicc/vpcd.c — client of vsmartcard's vpcd protocol (see vpcd.h). */
 #include "vicc/vpcd.h"
+#include "vicc/io_wait.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -115,35 +116,6 @@ int vpcd_connect(const struct vpcd_options *o, char *err, size_t errcap)
     return fd;
 }
 
-/* Wait until fd is readable; -2 when stop_fd fired, -1 on error, 0 ready. */
-static int wait_readable(int fd, int stop_fd)
-{
-    struct pollfd pfd[2];
-    nfds_t n = 1;
-
-    pfd[0].fd = fd;
-    pfd[0].events = POLLIN;
-    pfd[0].revents = 0;
-    if (stop_fd >= 0) {
-        pfd[1].fd = stop_fd;
-        pfd[1].events = POLLIN;
-        pfd[1].revents = 0;
-        n = 2;
-    }
-    for (;;) {
-        int rc = poll(pfd, n, -1);
-        if (rc < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (n == 2 && pfd[1].revents != 0)
-            return -2;
-        if (pfd[0].revents != 0)
-            return 0;
-    }
-}
-
 /* Read exactly len bytes. 1 done, 0 closed before any byte, -1 error / closed mid-way,
  * -2 stop. */
 static int read_exact(int fd, int stop_fd, uint8_t *p, size_t len)
@@ -151,7 +123,7 @@ static int read_exact(int fd, int stop_fd, uint8_t *p, size_t len)
     size_t got = 0;
 
     while (got < len) {
-        int w = wait_readable(fd, stop_fd);
+        int w = io_wait_readable(fd, stop_fd);
         if (w != 0)
             return w;
         set_quickack(fd);
