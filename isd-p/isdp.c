@@ -1,3 +1,20 @@
-/* isd-p/isdp.c — placeholder translation unit: the ISD-P (ES8+) is built by the
- * profile download issue. Kept so the library layout is in place. */
-typedef int isdp_placeholder_t;
+/* isd-p/isdp.c — LoadBoundProfilePackage (being written). */
+#include "isd-p/isdp.h"
+
+#include "isd-r/isdr_internal.h"
+
+int isdp_load_piece(struct isdr *r, const uint8_t *piece, size_t len, struct tlv_writer *resp)
+{
+    (void)r; (void)piece; (void)len; (void)resp;
+    return ISDR_EMALFORMED;
+}
+
+bool isdp_load_active(const struct isdr *r)
+{
+    return r->load != NULL;
+}
+
+void isdp_load_abort(struct isdr *r)
+{
+    (void)r;
+}

@@ -11,6 +11,7 @@
 #include "card/channel.h"
 #include "card/storedata.h"
 #include "isd-r/isdr_internal.h"
+#include "isd-p/isdp.h"
 
 const uint8_t ISDR_AID[ISDR_AID_LEN] = { 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
                                          0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00 };
@@ -34,10 +35,16 @@ static const struct es10_function FUNCTIONS[] = {
     { 0xBF2B, "ES10b.RetrieveNotificationsList", es10b_retrieve_notifications_list },
     { 0xBF30, "ES10b.RemoveNotificationFromList", es10b_remove_notification_from_list },
     { 0xBF43, "ES10b.GetRAT", es10b_get_rat },
+    { 0xBF38, "ES10b.AuthenticateServer", es10b_authenticate_server },
+    { 0xBF21, "ES10b.PrepareDownload", es10b_prepare_download },
+    { 0xBF41, "ES10b.CancelSession", es10b_cancel_session },
     { 0xBF3E, "ES10c.GetEID", es10c_get_eid },
     { 0xBF2D, "ES10c.GetProfilesInfo", es10c_get_profiles_info },
     { 0xBF29, "ES10c.SetNickname", es10c_set_nickname },
     { 0xBF34, "ES10c.eUICCMemoryReset", es10c_euicc_memory_reset },
+    { 0xBF31, "ES10c.EnableProfile", es10c_enable_profile },
+    { 0xBF32, "ES10c.DisableProfile", es10c_disable_profile },
+    { 0xBF33, "ES10c.DeleteProfile", es10c_delete_profile },
 };
 
 bool isdr_get_bits(const uint8_t *v, size_t len, uint32_t *bits)
@@ -103,6 +110,21 @@ static const struct es10_function *find_function(uint32_t tag)
     return NULL;
 }
 
+/* A piece of a BoundProfilePackage: BF36 (its start), or while a load is in progress
+ * one of its parts (A0..A3 sequences, 86/87/88 segments). */
+static bool is_bpp_piece(const struct isdr *r, const uint8_t *p, size_t len)
+{
+    uint32_t tag;
+    size_t hl, vl;
+    if (len == 0 || !tlv_parse_header(p, len, &tag, &hl, &vl))
+        return false;
+    if (tag == 0xBF36)
+        return true;
+    if (!isdp_load_active(r))
+        return false;
+    return (tag >= 0xA0 && tag <= 0xA3) || (tag >= 0x86 && tag <= 0x88);
+}
+
 static void trace(struct isdr *r, const char *fmt, const char *name, const char *what)
 {
     if (r->card && card_tracing(r->card))
@@ -117,6 +139,24 @@ uint16_t isdr_dispatch(struct isdr *r, const uint8_t *p, size_t len, uint8_t *ou
     char tagname[16];
 
     *out_len = 0;
+    if (is_bpp_piece(r, p, len)) {
+        /* LoadBoundProfilePackage: pieces are parts of one BF36 (headers arrive without
+         * their contents), so they are not complete TLVs: the ISD-P parses the stream */
+        tlv_writer_init(&w, out, cap);
+        int rc = isdp_load_piece(r, p, len, &w);
+        if (rc == ISDR_EMALFORMED) {
+            trace(r, "%s → %s", "ES10b.LoadBoundProfilePackage", "6A80 (malformed)");
+            return SW_WRONG_DATA;
+        }
+        if (rc != ISDR_OK || !tlv_writer_ok(&w)) {
+            trace(r, "%s → %s", "ES10b.LoadBoundProfilePackage", "6F00 (internal error)");
+            return SW_UNKNOWN;
+        }
+        trace(r, "%s → %s", "ES10b.LoadBoundProfilePackage",
+              w.len ? "ProfileInstallationResult" : "segment accepted");
+        *out_len = w.len;
+        return SW_OK;
+    }
     if (len == 0 || !tlv_parse(p, len, &req) || req.raw_len != len) {
         trace(r, "%s%s", "ES10: malformed request", " → 6A80");
         return SW_WRONG_DATA;
@@ -208,7 +248,10 @@ static void isdr_reset(struct applet *a, struct card *c)
 {
     struct isdr *r = a->ctx;
     (void)c;
+    isdp_load_abort(r);
     rsp_session_clear(&r->session);
+    EVP_PKEY_free(r->ot_sk);      /* the one-time key does not survive a power loss */
+    r->ot_sk = NULL;
 }
 
 static const struct applet_ops ISDR_OPS = {
@@ -253,6 +296,8 @@ void isdr_free(struct isdr *r)
 {
     if (!r)
         return;
+    isdp_load_abort(r);
     rsp_session_clear(&r->session);
+    EVP_PKEY_free(r->ot_sk);
     free(r);
 }

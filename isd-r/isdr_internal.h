@@ -12,7 +12,10 @@
 #include "card/tlv.h"
 #include "isd-r/rsp_session.h"
 
+#include <openssl/evp.h>
+
 struct card;
+struct isdp_load;
 struct store;
 struct rng;
 struct ecasd;
@@ -45,6 +48,12 @@ struct isdr {
     size_t capacity;            /* profile memory in bytes */
     struct applet applet;
     struct rsp_session session;
+    /* one-time key pair otSK/otPK.EUICC.ECKA (PrepareDownload): kept after the session
+     * until a profile is installed with it, so a retried download can reuse it
+     * (bppEuiccOtpk); RAM only */
+    EVP_PKEY *ot_sk;
+    uint8_t ot_pk[65];
+    struct isdp_load *load;     /* LoadBoundProfilePackage in progress (isd-p) */
     const char *outcome;        /* spec name of the last handler's result (trace) */
 };
 
@@ -81,11 +90,22 @@ int es10b_remove_notification_from_list(struct isdr *r, const struct tlv *req,
                                         struct tlv_writer *resp);
 int es10b_get_rat(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 
+/* ES10b download functions (es10b_download.c) */
+int es10b_authenticate_server(struct isdr *r, const struct tlv *req,
+                              struct tlv_writer *resp);
+int es10b_prepare_download(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10b_cancel_session(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+
 /* ES10c (es10c.c) */
 int es10c_get_eid(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10c_get_profiles_info(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10c_set_nickname(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10c_euicc_memory_reset(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+
+/* ES10c profile state management (es10c_state.c) */
+int es10c_enable_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10c_disable_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10c_delete_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 
 /* EUICCInfo1 (BF20) and EUICCInfo2 (BF22) of this card (euicc_info.c); also used
  * inside euiccSigned1 by AuthenticateServer. 0 or -1 (store failure). */

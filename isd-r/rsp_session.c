@@ -6,7 +6,10 @@
 
 void rsp_session_clear(struct rsp_session *s)
 {
+    EVP_PKEY_free(s->dppb_key);
     ct_wipe(s, sizeof *s);
+    s->dppb_key = NULL;
+    s->state = RSP_NONE;
     s->has_challenge = false;
 }
 
@@ -18,5 +21,6 @@ int rsp_session_new_challenge(struct rsp_session *s, struct rng *rng)
         return -1;
     }
     s->has_challenge = true;
+    s->state = RSP_CHALLENGED;
     return 0;
 }

@@ -1,3 +1,3 @@
-/* ppi/ppi.c — placeholder translation unit: the profile package interpreter is built
- * by its own issue. Kept so the library layout is in place. */
+/* ppi/ppi.c — being written. */
+#include "ppi/ppi.h"
 typedef int ppi_placeholder_t;

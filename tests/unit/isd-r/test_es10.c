@@ -63,7 +63,7 @@ static void test_dispatch_unknown_function(void **state)
     struct fx *f = *state;
     assert_int_equal(fx_run(f, "BF5600"), 0x6A88);            /* SGP.32 GetCerts */
     assert_int_equal(fx_run(f, "BF5500"), 0x6A88);
-    assert_int_equal(fx_run(f, "BF3100"), 0x6A88);
+    assert_int_equal(fx_run(f, "BF4500"), 0x6A88);            /* v3 VerifySmdsResponse */
     assert_int_equal(fx_run(f, "E300"), 0x6A88);
     assert_int_equal(fx_run(f, "5A00"), 0x6A88);
     assert_int_equal(f->out_len, 0);
