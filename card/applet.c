@@ -27,7 +27,7 @@ void registry_remove(struct registry *r, const uint8_t *aid, size_t aid_len)
     for (size_t i = 0; i < r->n; i++) {
         struct applet *a = r->applets[i];
         if (a->aid_len == aid_len && memcmp(a->aid, aid, aid_len) == 0) {
-            memmove(&r->applets[i], &r->applets[i + 1], (r->n - i - 1) * sizeof(r->applets[0]));
+            memmove(&r->applets[i], &r->applets[i + 1], (r->n - i - 1) * sizeof(struct applet *));
             r->n--;
             r->applets[r->n] = NULL;
             return;

@@ -9,7 +9,7 @@
 
 struct isdr;
 
-#define CARD_DEFAULT_CAPACITY (512u * 1024u)
+#define CARD_DEFAULT_CAPACITY 524288u          /* 512 KiB */
 #define SW_SELECT_FAILED 0x6999   /* Java Card: the applet refused selection */
 
 struct card {

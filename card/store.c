@@ -91,6 +91,8 @@ static const struct store_obj *view_next(void *ctx)
             it->i++;
             return c;
         }
+        if (o == NULL)          /* unreachable: the loop condition leaves o set here */
+            break;
         if (c && c->id == o->id)
             it->i++;
         it->j++;

@@ -162,7 +162,7 @@ int store_image_encode(const struct store_image_io *io, void *ctx, uint64_t gen,
         return STORE_ENOMEM;
     }
     uint8_t h[STORE_IMAGE_HEADER_LEN];
-    memcpy(h, STORE_IMAGE_MAGIC, 8);
+    memcpy(h, STORE_IMAGE_MAGIC, 8); // NOLINT(bugprone-not-null-terminated-result): 8-octet magic, no NUL
     put32(h + 8, STORE_IMAGE_VERSION);
     put32(h + 12, (uint32_t)(gen >> 32));
     put32(h + 16, (uint32_t)gen);

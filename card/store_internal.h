@@ -18,8 +18,8 @@
 #define STORE_IMAGE_HEADER_LEN  24u
 #define STORE_IMAGE_RECORD_HDR  8u
 #define STORE_IMAGE_TRAILER_LEN 32u
-#define STORE_IMAGE_MAX         (64u * 1024u * 1024u)  /* whole image, bytes */
-#define STORE_CHUNK_MAX         (64u * 1024u)          /* bytes per counted write */
+#define STORE_IMAGE_MAX         67108864u  /* 64 MiB: whole image, bytes */
+#define STORE_CHUNK_MAX         65536u     /* 64 KiB per counted write */
 
 /* Parse and verify an image as store_reload() would, then free the result:
  * STORE_OK, STORE_ECORRUPT or STORE_ENOMEM; *count (may be NULL) gets the object count. */

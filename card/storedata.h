@@ -9,7 +9,7 @@
 
 #include "apdu.h"
 
-#define STOREDATA_MAX (96u * 1024u)   /* reassembled request limit (>= 64 KiB) */
+#define STOREDATA_MAX 98304u   /* 96 KiB: reassembled request limit (>= 64 KiB) */
 
 struct storedata {
     uint8_t *buf;         /* heap, STOREDATA_MAX, allocated on first use */

@@ -13,7 +13,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#define CERT_FILE_MAX (64u * 1024u)
+#define CERT_FILE_MAX 65536u   /* 64 KiB */
 
 X509 *x509_from_der(const uint8_t *p, size_t len)
 {

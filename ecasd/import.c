@@ -10,7 +10,7 @@
 #include "crypto/ct.h"
 #include "crypto/x509.h"
 
-#define KEY_FILE_MAX (16u * 1024u)
+#define KEY_FILE_MAX 16384u    /* 16 KiB */
 
 /* Load a private key file (PEM or DER); NULL with a message naming the file. */
 static EVP_PKEY *load_key(const char *path, char *err, size_t errcap)

@@ -1,6 +1,7 @@
 /* isd-r/euicc_info.c — EUICCInfo1 (BF20), EUICCInfo2 (BF22) and the ISD-R FCI, with
  * the values this card can honestly claim (SGP.22 v2.5 §5.7.8, ASN.1 order). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "card/store.h"
@@ -77,14 +78,17 @@ int euicc_info1_write(struct isdr *r, struct tlv_writer *w)
     return 0;
 }
 
+/* "major.minor.rev" of EUICC_EMU_VERSION as VersionType octets (each capped at 255;
+ * missing or non-numeric parts are 0). */
 static void firmware_version(uint8_t out[3])
 {
-    unsigned a = 0, b = 0, c = 0;
-    if (sscanf(EUICC_EMU_VERSION, "%u.%u.%u", &a, &b, &c) < 1)
-        a = b = c = 0;
-    out[0] = (uint8_t)(a > 255 ? 255 : a);
-    out[1] = (uint8_t)(b > 255 ? 255 : b);
-    out[2] = (uint8_t)(c > 255 ? 255 : c);
+    const char *p = EUICC_EMU_VERSION;
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        unsigned long v = strtoul(p, &end, 10);
+        out[i] = (uint8_t)(end == p ? 0 : v > 255 ? 255 : v);
+        p = *end == '.' ? end + 1 : end;
+    }
 }
 
 int euicc_info2_write(struct isdr *r, struct tlv_writer *w)

@@ -143,7 +143,7 @@ static int read_exact(int fd, int stop_fd, uint8_t *p, size_t len)
 
 int vpcd_read_frame(int fd, int stop_fd, uint8_t *buf, size_t cap, size_t *len)
 {
-    uint8_t hdr[2];
+    uint8_t hdr[2] = {0, 0};
     int rc = read_exact(fd, stop_fd, hdr, sizeof(hdr));
 
     if (rc != 1)
