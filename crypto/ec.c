@@ -240,6 +240,8 @@ int ecdsa_sign_raw(const EVP_PKEY *k, const uint8_t *msg, size_t len, uint8_t si
     if (EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, (EVP_PKEY *)k) != 1 ||
         EVP_DigestSign(ctx, der, &dlen, msg, len) != 1)
         goto out;
+    ct_public(&dlen, sizeof dlen);     /* the signature is public: it is sent */
+    ct_public(der, dlen);
     const unsigned char *q = der;
     es = d2i_ECDSA_SIG(NULL, &q, (long)dlen);
     if (es == NULL)
