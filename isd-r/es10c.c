@@ -6,6 +6,7 @@
 #include "card/store.h"
 #include "ecasd/ecasd.h"
 #include "isd-r/isdr_internal.h"
+#include "isd-r/notifications.h"
 #include "isd-r/profile_table.h"
 
 #define UNDEFINED_ERROR 127
@@ -224,7 +225,12 @@ static int memory_reset(struct isdr *r, uint32_t bits, bool *done)
                    ((bits & RESET_DELETE_FIELD_TEST) &&
                     p->profile_class == PROFILE_CLASS_TEST);
         if (del) {
+            /* deleted whatever its state and PPRs; its delete notifications are made
+             * per its notificationConfigurationInfo (SGP.22 §5.7.19); a full list
+             * fails the whole reset */
             rc = profile_delete(r->store, slot);
+            if (rc == STORE_OK && es10c_profile_notify(r, p, NOTIF_EVENT_DELETE) != 0)
+                rc = STORE_EFULL;
             if (rc != STORE_OK)
                 break;
             *done = true;

@@ -107,6 +107,12 @@ int es10c_enable_profile(struct isdr *r, const struct tlv *req, struct tlv_write
 int es10c_disable_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10c_delete_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 
+/* Add the signed notifications p's notificationConfigurationInfo asks for on event
+ * (enum notification_event) inside the open transaction (also used by
+ * eUICCMemoryReset for each profile it deletes). 0, or -1 (list full, store failure). */
+struct profile_record;
+int es10c_profile_notify(struct isdr *r, const struct profile_record *p, int event);
+
 /* EUICCInfo1 (BF20) and EUICCInfo2 (BF22) of this card (euicc_info.c); also used
  * inside euiccSigned1 by AuthenticateServer. 0 or -1 (store failure). */
 int euicc_info1_write(struct isdr *r, struct tlv_writer *w);

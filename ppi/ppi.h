@@ -23,6 +23,7 @@ enum ppi_result {
     PPI_EMEMORY = -3,      /* over the memory budget → installFailedDueToInsufficientMemory */
     PPI_EVERSION = -4,     /* unsupported SAIP version (still a PE failure for the PIR) */
     PPI_ESTATE = -5,       /* misuse: feed after finish, ... */
+    PPI_ESTORE = -6,       /* commit: the store failed (abort the transaction) */
 };
 
 /* Start an installation for a profile whose metadata ICCID (EF.ICCID coding, 10
@@ -39,7 +40,10 @@ int ppi_install_feed(struct ppi_install *p, const uint8_t *data, size_t len);
 int ppi_install_finish(struct ppi_install *p, struct tlv_writer *euicc_response);
 
 /* Write the installed profile's content into the store under SID_PROFILE_DATA(slot)
- * (inside the caller's transaction). Only after a successful finish. */
+ * (inside the caller's transaction): the kept element DER, in order, cut into objects
+ * SID_PROFILE_DATA(slot) + 0, + 1, ... of at most 16 KiB (anything stored there before
+ * is deleted). Only after a successful finish (else PPI_ESTATE). PPI_OK, PPI_EMEMORY
+ * (store full) or PPI_ESTORE. */
 int ppi_install_commit(struct ppi_install *p, struct store *s, uint8_t slot);
 
 /* Octets the installed profile will take in the store (for memory accounting). */

@@ -30,6 +30,8 @@ struct smdp_config {
     const char *dpauth_key;         /* PEM private key */
     const char *dppb_cert;          /* DER file of CERT.DPpb.SIG */
     const char *dppb_key;
+    const char *ci_cert;            /* CI certificate file (DER/PEM) the SM-DP+ checks
+                                     * CERT.EUM against; NULL: AKI = CI PKID check only */
     const char *address;            /* SM-DP+ address (default testsmdpplus1.example.com) */
     bool replace_session_keys;      /* osmo-smdpp style: A2 with fixed PPKs */
     enum smdp_fault fault;
