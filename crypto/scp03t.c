@@ -199,13 +199,27 @@ out:
     return rc;
 }
 
-/* Length of the 80 00.. padding at the end of the last plaintext block, 0 if invalid. */
+/* All ones when x (an octet) is zero, else 0 — without a branch. */
+static uint32_t ct_zero_mask(uint32_t x)
+{
+    return 0u - ((x - 1u) >> 31);
+}
+
+/* Length of the 80 00.. padding at the end of the last plaintext block, 0 if invalid.
+ * Constant time: no branch or index depends on the (secret) plaintext; every octet of
+ * the block is looked at. */
 static size_t padding_len(const uint8_t last[BLOCK])
 {
-    size_t i = BLOCK;
-    while (i > 0 && last[i - 1] == 0x00)
-        i--;
-    return i > 0 && last[i - 1] == 0x80 ? BLOCK - (i - 1) : 0;
+    uint32_t found = 0, bad = 0, pad = 0;
+    for (uint32_t j = 0; j < BLOCK; j++) {
+        uint32_t b = last[BLOCK - 1 - j];
+        uint32_t is_zero = ct_zero_mask(b), is_80 = ct_zero_mask(b ^ 0x80u);
+        uint32_t in_run = ~found;                /* still inside the trailing 00 run */
+        pad |= in_run & is_80 & (j + 1);
+        bad |= in_run & ~is_zero & ~is_80;
+        found |= in_run & is_80;
+    }
+    return (size_t)(pad & found & ~bad);
 }
 
 int scp03t_unwrap(struct scp03t *k, const uint8_t *tlv, size_t len, uint8_t *out,
@@ -243,7 +257,9 @@ int scp03t_unwrap(struct scp03t *k, const uint8_t *tlv, size_t len, uint8_t *out
     /* MAC first (constant-time compare); nothing is decrypted for a forged segment */
     if (!mac_compute(k, tlv, hlen, b, body, full))
         goto out;
-    if (!ct_memeq(full, b + body, SCP03T_MAC_LEN)) {
+    bool mac_ok = ct_memeq(full, b + body, SCP03T_MAC_LEN);
+    ct_public(&mac_ok, sizeof mac_ok);           /* the verdict is public: it is answered */
+    if (!mac_ok) {
         rc = SCP03T_EMAC;
         goto out;
     }
@@ -255,6 +271,7 @@ int scp03t_unwrap(struct scp03t *k, const uint8_t *tlv, size_t len, uint8_t *out
             !cbc_run(ctx, b + written, BLOCK, last))
             goto out;
         size_t pad = padding_len(last);
+        ct_public(&pad, sizeof pad);             /* the plaintext length is public */
         if (pad == 0) {
             rc = SCP03T_EFORMAT;
             goto out;
