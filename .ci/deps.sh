@@ -4,7 +4,7 @@
 
 EUICC_EMU_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libssl-dev libpcsclite-dev
                     pcscd vsmartcard-vpcd libcmocka-dev python3-pyscard opensc
-                    clang libfuzzer-14-dev clang-tidy cppcheck)
+                    clang libfuzzer-14-dev clang-tidy cppcheck valgrind)
 
 install_deps() {
     local missing=() p sudo=()
