@@ -257,6 +257,76 @@ out:
     return rc;
 }
 
+/* ECDSA with the nonce k drawn from a seeded rng (40 octets reduced mod n: negligible
+ * bias): r = x(k·G) mod n, s = k^-1 (e + r·d) mod n. The scalar multiplication and the
+ * inversion (Fermat, k^(n-2)) use OpenSSL's constant-time paths; k and d carry
+ * BN_FLG_CONSTTIME. Only reached with a deterministic rng (tests, fuzzing). */
+static int sign_with_rng_nonce(const EVP_PKEY *key, struct rng *rng, const uint8_t *msg,
+                               size_t len, uint8_t sig[64])
+{
+    EC_GROUP *g = curve_group(ec_key_curve(key));
+    BN_CTX *ctx = BN_CTX_secure_new();
+    EC_POINT *R = g ? EC_POINT_new(g) : NULL;
+    BIGNUM *d = NULL, *e = BN_new(), *k = BN_secure_new(), *kinv = BN_secure_new();
+    BIGNUM *r = BN_new(), *s = BN_secure_new(), *x = BN_new(), *nm2 = BN_new();
+    uint8_t h[32], kb[40];
+    int rc = -1;
+
+    if (g == NULL || ctx == NULL || R == NULL || !e || !k || !kinv || !r || !s || !x || !nm2 ||
+        EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1)
+        goto out;
+    BN_set_flags(d, BN_FLG_CONSTTIME);
+    const BIGNUM *n = EC_GROUP_get0_order(g);
+    sha256(msg, len, h);
+    if (!BN_bin2bn(h, sizeof h, e) || !BN_nnmod(e, e, n, ctx) || !BN_copy(nm2, n) ||
+        !BN_sub_word(nm2, 2))
+        goto out;
+    for (int tries = 0; tries < 8 && rc != 0; tries++) {
+        if (rng_bytes(rng, kb, sizeof kb) != 0 || !BN_bin2bn(kb, sizeof kb, k) ||
+            !BN_nnmod(k, k, n, ctx))
+            goto out;
+        BN_set_flags(k, BN_FLG_CONSTTIME);
+        if (BN_is_zero(k) || !EC_POINT_mul(g, R, k, NULL, NULL, ctx) ||
+            !EC_POINT_get_affine_coordinates(g, R, x, NULL, ctx) || !BN_nnmod(r, x, n, ctx) ||
+            BN_is_zero(r))
+            continue;
+        if (!BN_mod_exp_mont_consttime(kinv, k, nm2, n, ctx, NULL) ||
+            !BN_mod_mul(s, r, d, n, ctx) || !BN_mod_add(s, s, e, n, ctx) ||
+            !BN_mod_mul(s, s, kinv, n, ctx))
+            goto out;
+        if (BN_is_zero(s))
+            continue;
+        if (BN_bn2binpad(r, sig, 32) == 32 && BN_bn2binpad(s, sig + 32, 32) == 32)
+            rc = 0;
+    }
+    ct_public(sig, 64);                /* the signature is public: it is sent */
+out:
+    ct_wipe(kb, sizeof kb);
+    BN_clear_free(d);
+    BN_clear_free(k);
+    BN_clear_free(kinv);
+    BN_clear_free(s);
+    BN_free(e);
+    BN_free(r);
+    BN_free(x);
+    BN_free(nm2);
+    EC_POINT_free(R);
+    BN_CTX_free(ctx);
+    EC_GROUP_free(g);
+    ERR_clear_error();
+    return rc;
+}
+
+int ecdsa_sign_raw_rng(const EVP_PKEY *k, struct rng *rng, const uint8_t *msg, size_t len,
+                       uint8_t sig[64])
+{
+    if (!rng_is_seeded(rng))
+        return ecdsa_sign_raw(k, msg, len, sig);
+    if (k == NULL || ec_key_curve(k) == EC_CURVE_NONE || (msg == NULL && len > 0))
+        return -1;
+    return sign_with_rng_nonce(k, rng, msg, len, sig);
+}
+
 bool ecdsa_verify_raw(const EVP_PKEY *k, const uint8_t *msg, size_t len, const uint8_t *sig,
                       size_t sig_len)
 {

@@ -34,6 +34,13 @@ size_t ec_private_to_der(const EVP_PKEY *k, uint8_t *out, size_t cap);
 /* ECDSA-SHA256 over msg, plain r||s (64 octets; OpenSSL's random nonce). 0 or -1. */
 int ecdsa_sign_raw(const EVP_PKEY *k, const uint8_t *msg, size_t len, uint8_t sig[64]);
 
+/* The card's signing: as ecdsa_sign_raw, except that with a seeded (deterministic) rng
+ * the nonce is drawn from rng, so tests and fuzzers replay sessions whose later messages
+ * cover the card's signatures (smdpSignature2 covers euiccSignature1). With the system
+ * rng it is ecdsa_sign_raw. 0 or -1. */
+int ecdsa_sign_raw_rng(const EVP_PKEY *k, struct rng *rng, const uint8_t *msg, size_t len,
+                       uint8_t sig[64]);
+
 /* Verify a plain r||s ECDSA-SHA256 signature. */
 bool ecdsa_verify_raw(const EVP_PKEY *k, const uint8_t *msg, size_t len,
                       const uint8_t *sig, size_t sig_len);

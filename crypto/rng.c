@@ -134,3 +134,8 @@ int rng_bytes(struct rng *r, uint8_t *out, size_t n)
     }
     return drbg_update(r, NULL, 0);
 }
+
+bool rng_is_seeded(const struct rng *r)
+{
+    return r != NULL && r->seeded;
+}

@@ -3,6 +3,7 @@
 #ifndef EUICC_RNG_H
 #define EUICC_RNG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,5 +16,8 @@ struct rng *rng_new_seeded(const uint8_t *seed, size_t len);    /* deterministic
 int rng_reseed(struct rng *r, const uint8_t *seed, size_t len);
 void rng_free(struct rng *r);                                   /* wipes state */
 int rng_bytes(struct rng *r, uint8_t *out, size_t n);           /* 0 or -1 */
+
+/* True for a seeded (deterministic) rng. */
+bool rng_is_seeded(const struct rng *r);
 
 #endif

@@ -47,6 +47,7 @@ struct ecasd {
     uint8_t eid[EID_LEN];
     int ci_slot[ECASD_MAX_CI];    /* key slot chaining to CI i, or -1 */
     struct applet applet;
+    struct rng *rng;              /* the card's rng (not owned): signature nonces */
 };
 
 /* ---- persistence ---------------------------------------------------------------- */
@@ -171,6 +172,8 @@ int ecasd_open(struct ecasd **out, struct store *s, struct rng *rng,
     }
     *out = NULL;
     e = calloc(1, sizeof *e);
+    if (e != NULL)
+        e->rng = rng;
     if (e == NULL) {
         snprintf(err, errcap, "ECASD: out of memory");
         return -1;
@@ -293,7 +296,7 @@ int ecasd_sign(const struct ecasd *e, size_t ci, const uint8_t *msg, size_t len,
     const struct identity_slot *s = slot_for(e, ci);
     if (s == NULL || sig == NULL)
         return -1;
-    return ecdsa_sign_raw(s->sk, msg, len, sig);
+    return ecdsa_sign_raw_rng(s->sk, e->rng, msg, len, sig);
 }
 
 enum ec_curve ecasd_curve(const struct ecasd *e, size_t ci)

@@ -13,9 +13,8 @@
 #include "card/card.h"
 #include "card/store.h"
 #include "card/store_internal.h"
-#include "crypto/rng.h"
+#include "fuzz_card_setup.h"
 
-static const uint8_t SEED[] = "euicc-emu fuzz identity";
 static uint8_t *snapshot;
 static size_t snapshot_len;
 static struct store *store;
@@ -23,25 +22,13 @@ static uint8_t rapdu[CARD_MAX_RAPDU];
 static struct card *card;
 static long clean_writes = -1;   /* store write count when the card was last clean */
 
-static struct card *open_card(void)
-{
-    struct card_config cfg = {0};
-    struct card *c = NULL;
-    char err[256];
-    cfg.store = store;
-    cfg.rng_seed = SEED;
-    cfg.rng_seed_len = sizeof SEED;
-    if (card_open(&c, &cfg, err, sizeof err) != 0)
-        abort();
-    return c;
-}
-
 static void init_once(void)
 {
     const uint8_t *img;
     if (store_open_memory(&store) != STORE_OK)
         abort();
-    card_close(open_card());           /* first start: generate and persist identity */
+    /* first start: import or generate the identity and persist it */
+    card_close(fuzz_card_open(store, fuzz_card_identity()));
     if (store_memory_image(store, &img, &snapshot_len) != STORE_OK)
         abort();
     snapshot = malloc(snapshot_len);
@@ -60,13 +47,10 @@ static struct card *clean_card(void)
         if (store_memory_set_image(store, snapshot, snapshot_len) != STORE_OK ||
             store_reload(store) != STORE_OK)
             abort();
-        card = open_card();
+        card = fuzz_card_open(store, NULL);
         clean_writes = store_write_count(store);
     }
-    card_power(card, CARD_POWER_OFF);
-    if (rng_reseed(card_rng(card), SEED, sizeof SEED) != 0)
-        abort();
-    card_power(card, CARD_POWER_ON);
+    fuzz_card_restart(card);
     return card;
 }
 

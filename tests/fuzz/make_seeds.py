@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Write the committed seed corpus of the fuzz targets (reproducible: run it again and
-git diff shows nothing). Sessions are the APDUs real clients send (REFERENCE §A)."""
+git diff shows nothing). Sessions are the APDUs real clients send (REFERENCE §A).
+The complete-download seeds of the `card` target are recorded by the C program
+make_card_seeds (tests/fuzz/seeds/) against the fuzz target's own card:
+    tests/fuzz/make_seeds.py [BUILD_DIR]      (default build-test, then build)"""
 import os
 import sys
 
@@ -75,6 +78,20 @@ TLV = {
     "euiccinfo2_fragment": bytes.fromhex(tlv("BF22", tlv("81", "020301") + tlv("A9", tlv("04", "0102030405")))),
 }
 
+def record_downloads(build_dirs):
+    """Run make_card_seeds from the first build dir that has it (needs ../shared)."""
+    import subprocess
+    root = os.path.dirname(os.path.dirname(HERE))
+    for b in build_dirs:
+        exe = os.path.join(root, b, "tests", "fuzz", "seeds", "make_card_seeds")
+        if os.access(exe, os.X_OK):
+            env = dict(os.environ)
+            env.setdefault("EUICC_EMU_SHARED", os.path.join(root, "..", "shared"))
+            subprocess.run([exe, os.path.join(HERE, "corpus", "card")], check=True, env=env)
+            return
+    print("make_seeds: make_card_seeds not built; download seeds left as they are")
+
+
 def main():
     vicc = {
         "power_atr_apdu": frames("on", "04", "00A4040010" + ISDR, "00C0000000", "reset", "off"),
@@ -86,6 +103,7 @@ def main():
         for name, data in seeds.items():
             with open(os.path.join(d, name), "wb") as f:
                 f.write(data)
+    record_downloads(sys.argv[1:] or ["build-test", "build", "build-lead"])
     return 0
 
 

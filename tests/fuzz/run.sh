@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${FUZZ_SECONDS:-30}
+# the card target imports the SGP.26 identity from here when present (download seeds)
+export EUICC_EMU_SHARED=${EUICC_EMU_SHARED:-$PWD/../shared}
 jobs=1
 only=""
 while getopts "t:s:j:" o; do

@@ -310,9 +310,46 @@ static void test_digests(void **state)
     assert_memory_equal(out, want1, 20);
 }
 
+static void test_sign_with_seeded_rng(void **state)
+{
+    (void)state;
+    static const uint8_t seed[] = "nonce seed";
+    static const uint8_t msg[] = "euiccSigned1";
+    const enum ec_curve curves[] = { EC_CURVE_P256, EC_CURVE_BP256R1 };
+    for (size_t c = 0; c < 2; c++) {
+        struct rng *r1 = rng_new_seeded(seed, sizeof seed);
+        struct rng *r2 = rng_new_seeded(seed, sizeof seed);
+        EVP_PKEY *k = ec_keygen(curves[c], r1);
+        EVP_PKEY *k2 = ec_keygen(curves[c], r2);
+        uint8_t s1[64], s2[64], s3[64];
+        assert_non_null(k);
+        assert_non_null(k2);
+        assert_int_equal(ecdsa_sign_raw_rng(k, r1, msg, sizeof msg, s1), 0);
+        assert_int_equal(ecdsa_sign_raw_rng(k2, r2, msg, sizeof msg, s2), 0);
+        assert_memory_equal(s1, s2, 64);                 /* replays exactly */
+        assert_true(ecdsa_verify_raw(k, msg, sizeof msg, s1, 64));
+        assert_int_equal(ecdsa_sign_raw_rng(k, r1, msg, sizeof msg, s3), 0);
+        assert_memory_not_equal(s1, s3, 64);             /* a fresh nonce each time */
+        assert_true(ecdsa_verify_raw(k, msg, sizeof msg, s3, 64));
+        s3[10] ^= 1;
+        assert_false(ecdsa_verify_raw(k, msg, sizeof msg, s3, 64));
+        /* the system rng: OpenSSL's own nonce, still a valid signature */
+        struct rng *sys = rng_new_system();
+        assert_int_equal(ecdsa_sign_raw_rng(k, sys, msg, sizeof msg, s3), 0);
+        assert_true(ecdsa_verify_raw(k, msg, sizeof msg, s3, 64));
+        assert_int_equal(ecdsa_sign_raw_rng(NULL, r1, msg, sizeof msg, s3), -1);
+        rng_free(sys);
+        EVP_PKEY_free(k);
+        EVP_PKEY_free(k2);
+        rng_free(r1);
+        rng_free(r2);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sign_with_seeded_rng),
         cmocka_unit_test(test_roundtrip_p256),
         cmocka_unit_test(test_roundtrip_bp256),
         cmocka_unit_test(test_keygen_deterministic),
