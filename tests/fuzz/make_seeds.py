@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Write the committed seed corpus of the fuzz targets (reproducible: run it again and
-git diff shows nothing). Sessions are the APDUs real clients send (REFERENCE §A).
+"""Write the committed seed corpus of the fuzz targets. The hand-written sessions are
+byte-for-byte reproducible (the APDUs real clients send, REFERENCE §A).
 The complete-download seeds of the `card` target are recorded by the C program
-make_card_seeds (tests/fuzz/seeds/) against the fuzz target's own card:
+make_card_seeds (tests/fuzz/seeds/) against the fuzz target's own card; the card's side
+replays exactly, the SM-DP+'s randomness (its signatures, its one-time key) is fresh on
+every recording, so re-recording changes those octets but the seeds stay valid:
     tests/fuzz/make_seeds.py [BUILD_DIR]      (default build-test, then build)"""
 import os
 import sys
@@ -97,13 +99,34 @@ def main():
         "power_atr_apdu": frames("on", "04", "00A4040010" + ISDR, "00C0000000", "reset", "off"),
         "lpac_chip_info": CARD["lpac_chip_info"],
     }
-    for target, seeds in (("card", CARD), ("tlv", TLV), ("vicc", vicc)):
+    iccid = "98944499999999903000"
+    es10 = {
+        "get_eid": bytes.fromhex("BF3E035C015A"),
+        "info1": bytes.fromhex("BF2000"), "info2": bytes.fromhex("BF2200"),
+        "addresses": bytes.fromhex("BF3C00"),
+        "set_dp": bytes.fromhex(tlv("BF3F", tlv("80", b"smdp.example.com".hex()))),
+        "profiles": bytes.fromhex(tlv("BF2D", tlv("A0", tlv("5A", iccid)) + tlv("5C", "5A4F9F70"))),
+        "nickname": bytes.fromhex(tlv("BF29", tlv("5A", iccid) + tlv("90", b"x".hex()))),
+        "reset": bytes.fromhex("BF3404820205E0"),
+        "list_notif": bytes.fromhex(tlv("BF28", tlv("81", "0780"))),
+        "retrieve": bytes.fromhex(tlv("BF2B", tlv("A0", tlv("80", "01")))),
+        "sent": bytes.fromhex(tlv("BF30", tlv("80", "01"))),
+        "rat": bytes.fromhex("BF4300"),
+        "enable": bytes.fromhex(tlv("BF31", tlv("A0", tlv("5A", iccid)) + tlv("81", "FF"))),
+        "disable": bytes.fromhex(tlv("BF32", tlv("A0", tlv("4F", "A0000005591010FFFFFFFF8900001000")) + tlv("81", "00"))),
+        "delete": bytes.fromhex(tlv("BF33", tlv("5A", iccid))),
+        "cancel": bytes.fromhex(tlv("BF41", tlv("80", "00" * 16) + tlv("81", "01"))),
+        "auth": bytes.fromhex(tlv("BF38", tlv("30", tlv("80", "00" * 16) + tlv("81", "00" * 16) + tlv("83", b"a.b".hex()) + tlv("84", "00" * 16)) + tlv("5F37", "00" * 64) + tlv("04", "F54172BDF98A95D65CBEB88A38A1C11D800A85C3") + tlv("30", "") + tlv("A0", tlv("A1", tlv("80", "35290611") + tlv("A1", ""))))),
+        "prepare": bytes.fromhex(tlv("BF21", tlv("30", tlv("80", "00" * 16) + tlv("01", "00")) + tlv("5F37", "00" * 64) + tlv("30", ""))),
+        "bpp_start": bytes.fromhex("BF36820100" + tlv("BF23", tlv("82", "01") + tlv("80", "00" * 16))),
+    }
+    for target, seeds in (("card", CARD), ("tlv", TLV), ("vicc", vicc), ("es10", es10)):
         d = os.path.join(HERE, "corpus", target)
         os.makedirs(d, exist_ok=True)
         for name, data in seeds.items():
             with open(os.path.join(d, name), "wb") as f:
                 f.write(data)
-    record_downloads(sys.argv[1:] or ["build-test", "build", "build-lead"])
+    record_downloads(sys.argv[1:] or ["build-test", "build"])
     return 0
 
 

@@ -32,11 +32,17 @@ for bin in build-fuzz/tests/fuzz/fuzz_*; do
   [ -n "$only" ] && [ "$t" != "$only" ] && continue
   mkdir -p "build-fuzz/corpus/$t" "build-fuzz/crashes/$t"
   seeds=tests/fuzz/corpus/$t
+  # seeds read from ../shared when present (never copied into the repository)
+  extra=()
+  case $t in
+    ppi) [ -d "$EUICC_EMU_SHARED/profiles/ts48" ] && extra=("$EUICC_EMU_SHARED/profiles/ts48") ;;
+    x509) [ -d "$EUICC_EMU_SHARED/sgp26/DPauth" ] && extra=("$EUICC_EMU_SHARED/sgp26/DPauth" "$EUICC_EMU_SHARED/sgp26/DPpb") ;;
+  esac
   dict=(); [ -f "tests/fuzz/dict/$t.dict" ] && dict=(-dict="tests/fuzz/dict/$t.dict")
   log=build-fuzz/fuzz_$t.log
   args=(-max_total_time="$seconds" -artifact_prefix="build-fuzz/crashes/$t/" -print_final_stats=1 "${dict[@]}")
   if [ "$jobs" -gt 1 ]; then args+=(-fork="$jobs"); fi
-  if "$bin" "${args[@]}" "build-fuzz/corpus/$t" $( [ -d "$seeds" ] && echo "$seeds" ) >"$log" 2>&1; then
+  if "$bin" "${args[@]}" "build-fuzz/corpus/$t" $( [ -d "$seeds" ] && echo "$seeds" ) "${extra[@]}" >"$log" 2>&1; then
     execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
     rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}')
     echo "fuzz $t: ok, ${execs:-?} runs in ${seconds}s, ${rate:-?} exec/s"
