@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -26,6 +27,60 @@
 
 #define OTHERS_MAX 8   /* intermediates accepted between the certificate and the CI */
 #define KEYID_MAX 64
+#define PARSE_CACHE 4          /* parsed certificates kept */
+#define PARSE_CACHE_DER_MAX 4096u
+
+/* Speed: d2i_X509 costs ~250 us with OpenSSL 3.0 (it builds a provider decoder chain for
+ * the subject key), more than all the signature checks of a download. An SM-DP+ sends
+ * the same CERT.DPauth / CERT.DPpb on every download, so the last PARSE_CACHE parsed
+ * certificates are kept, keyed by their exact DER octets: a hit returns the same parse
+ * (a new reference), which is what parsing those octets again would give. Every rule
+ * and every signature below is still checked on each call; nothing else is cached. */
+struct parsed_cert {
+    uint8_t der[PARSE_CACHE_DER_MAX];
+    size_t len;
+    X509 *x;
+};
+
+static CRYPTO_ONCE parse_once = CRYPTO_ONCE_STATIC_INIT;
+static CRYPTO_RWLOCK *parse_lock;
+static struct parsed_cert parse_cache[PARSE_CACHE];
+static size_t parse_next;
+
+static void parse_init(void)
+{
+    parse_lock = CRYPTO_THREAD_lock_new();
+}
+
+/* x509_from_der, through the cache of recently parsed certificates. */
+static X509 *parse_cert(const uint8_t *der, size_t len)
+{
+    X509 *x = NULL;
+    if (der == NULL || len == 0 || len > PARSE_CACHE_DER_MAX ||
+        CRYPTO_THREAD_run_once(&parse_once, parse_init) != 1 || parse_lock == NULL)
+        return x509_from_der(der, len);
+    if (CRYPTO_THREAD_write_lock(parse_lock) != 1)
+        return x509_from_der(der, len);
+    for (size_t i = 0; i < PARSE_CACHE && x == NULL; i++) {
+        struct parsed_cert *c = &parse_cache[i];
+        if (c->x != NULL && c->len == len && memcmp(c->der, der, len) == 0 &&
+            X509_up_ref(c->x) == 1)
+            x = c->x;
+    }
+    if (x == NULL) {
+        x = x509_from_der(der, len);
+        struct parsed_cert *c = &parse_cache[parse_next];
+        if (x != NULL && X509_up_ref(x) == 1) {
+            X509_free(c->x);
+            memcpy(c->der, der, len);
+            c->len = len;
+            c->x = x;
+            parse_next = (parse_next + 1) % PARSE_CACHE;
+        }
+    }
+    CRYPTO_THREAD_unlock(parse_lock);
+    return x;
+}
 
 static bool key_usage_ok(X509 *x)
 {
@@ -130,7 +185,7 @@ enum cert_check cert_check_smdp(const uint8_t *cert, size_t len, const char *rol
         rc = CERT_CI_UNKNOWN;
         goto out;
     }
-    x = x509_from_der(cert, len);
+    x = parse_cert(cert, len);
     if (x == NULL)
         goto out;
     if (x509_curve(x) == EC_CURVE_NONE) {
@@ -144,7 +199,7 @@ enum cert_check cert_check_smdp(const uint8_t *cert, size_t len, const char *rol
     if (!key_usage_ok(x))
         goto out;
     for (size_t i = 0; i < n_others; i++) {
-        inter[i] = x509_from_der(others[i], other_lens[i]);
+        inter[i] = parse_cert(others[i], other_lens[i]);
         if (inter[i] == NULL)
             goto out;
     }

@@ -6,6 +6,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
@@ -27,10 +28,43 @@ static int curve_nid(enum ec_curve c)
     }
 }
 
-static EC_GROUP *curve_group(enum ec_curve c)
+/* Speed: building an EC_GROUP (~20 us) and fetching SHA-256 from the provider cost more
+ * than the arithmetic around them, so both curves' groups and the SHA-256 method are made
+ * once per process (CRYPTO_THREAD_run_once) and only read afterwards. */
+static CRYPTO_ONCE ec_once = CRYPTO_ONCE_STATIC_INIT;
+static EC_GROUP *group_p256, *group_bp256;
+static EVP_MD *md_sha256;
+
+static void ec_init_once(void)
 {
-    int nid = curve_nid(c);
-    return nid == NID_undef ? NULL : EC_GROUP_new_by_curve_name(nid);
+    group_p256 = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    group_bp256 = EC_GROUP_new_by_curve_name(NID_brainpoolP256r1);
+    md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static bool ec_init(void)
+{
+    return CRYPTO_THREAD_run_once(&ec_once, ec_init_once) == 1;
+}
+
+/* The process-lifetime group of a curve (never freed by callers); NULL when unknown. */
+static const EC_GROUP *curve_group(enum ec_curve c)
+{
+    if (!ec_init())
+        return NULL;
+    switch (c) {
+    case EC_CURVE_P256: return group_p256;
+    case EC_CURVE_BP256R1: return group_bp256;
+    default: return NULL;
+    }
+}
+
+/* SHA-256 of msg into h (the prefetched method; EVP_sha256() would fetch per call). */
+static bool digest_sha256(const uint8_t *msg, size_t len, uint8_t h[32])
+{
+    unsigned int olen = 0;
+    return ec_init() && md_sha256 != NULL &&
+           EVP_Digest(msg, len, h, &olen, md_sha256, NULL) == 1 && olen == 32;
 }
 
 enum ec_curve ec_key_curve(const EVP_PKEY *k)
@@ -84,9 +118,26 @@ out:
     return pkey;
 }
 
+/* Key pair from OpenSSL's key generation (its private DRBG draws the scalar): for the
+ * system rng, where it costs half of drawing a scalar here and importing it. */
+static EVP_PKEY *keygen_openssl(enum ec_curve curve)
+{
+    const char *gname = OBJ_nid2sn(curve_nid(curve));
+    EVP_PKEY_CTX *ctx = gname != NULL ? EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL) : NULL;
+    EVP_PKEY *pkey = NULL;
+    if (ctx == NULL || EVP_PKEY_keygen_init(ctx) != 1 ||
+        EVP_PKEY_CTX_set_group_name(ctx, gname) != 1 || EVP_PKEY_generate(ctx, &pkey) != 1)
+        pkey = NULL;
+    EVP_PKEY_CTX_free(ctx);
+    ERR_clear_error();
+    return pkey;
+}
+
 EVP_PKEY *ec_keygen(enum ec_curve curve, struct rng *rng)
 {
-    EC_GROUP *g = curve_group(curve);
+    if (rng != NULL && !rng_is_seeded(rng) && curve_group(curve) != NULL)
+        return keygen_openssl(curve);
+    const EC_GROUP *g = curve_group(curve);
     BN_CTX *bctx = BN_CTX_new();
     BIGNUM *d = BN_secure_new();
     EC_POINT *q = NULL;
@@ -117,7 +168,6 @@ out:
     BN_clear_free(d);
     EC_POINT_free(q);
     BN_CTX_free(bctx);
-    EC_GROUP_free(g);
     return pkey;
 }
 
@@ -126,13 +176,18 @@ int ec_public_point(const EVP_PKEY *k, uint8_t out[65])
     uint8_t enc[133];
     size_t elen = 0;
     enum ec_curve c = ec_key_curve(k);
-    EC_GROUP *g = curve_group(c);
+    const EC_GROUP *g = curve_group(c);
     EC_POINT *q = NULL;
     int rc = -1;
 
     if (g == NULL ||
         EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, enc, sizeof enc, &elen) != 1)
         goto out;
+    if (elen == 65 && enc[0] == 0x04) {   /* already 04||X||Y (a key's point is valid) */
+        memcpy(out, enc, 65);
+        rc = 0;
+        goto out;
+    }
     q = EC_POINT_new(g);
     if (q == NULL || EC_POINT_oct2point(g, q, enc, elen, NULL) != 1 ||
         EC_POINT_point2oct(g, q, POINT_CONVERSION_UNCOMPRESSED, out, 65, NULL) != 65)
@@ -140,13 +195,12 @@ int ec_public_point(const EVP_PKEY *k, uint8_t out[65])
     rc = 0;
 out:
     EC_POINT_free(q);
-    EC_GROUP_free(g);
     return rc;
 }
 
 EVP_PKEY *ec_public_from_point(enum ec_curve curve, const uint8_t *pt, size_t len)
 {
-    EC_GROUP *g = curve_group(curve);
+    const EC_GROUP *g = curve_group(curve);
     EC_POINT *q = NULL;
     EVP_PKEY *pkey = NULL;
 
@@ -158,7 +212,6 @@ EVP_PKEY *ec_public_from_point(enum ec_curve curve, const uint8_t *pt, size_t le
     pkey = key_fromdata(curve, NULL, pt, len);
 out:
     EC_POINT_free(q);
-    EC_GROUP_free(g);
     return pkey;
 }
 
@@ -229,16 +282,20 @@ size_t ec_private_to_der(const EVP_PKEY *k, uint8_t *out, size_t cap)
 
 int ecdsa_sign_raw(const EVP_PKEY *k, const uint8_t *msg, size_t len, uint8_t sig[64])
 {
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *ctx = NULL;
+    uint8_t h[32];
     uint8_t der[80];
     size_t dlen = sizeof der;
     ECDSA_SIG *es = NULL;
     int rc = -1;
 
-    if (ctx == NULL || ec_key_curve(k) == EC_CURVE_NONE || (msg == NULL && len > 0))
+    if (ec_key_curve(k) == EC_CURVE_NONE || (msg == NULL && len > 0) ||
+        !digest_sha256(msg, len, h))
         goto out;
-    if (EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, (EVP_PKEY *)k) != 1 ||
-        EVP_DigestSign(ctx, der, &dlen, msg, len) != 1)
+    /* sign the digest (same ECDSA as EVP_DigestSign, without a per-call digest fetch) */
+    ctx = EVP_PKEY_CTX_new_from_pkey(NULL, (EVP_PKEY *)k, NULL);
+    if (ctx == NULL || EVP_PKEY_sign_init(ctx) != 1 ||
+        EVP_PKEY_sign(ctx, der, &dlen, h, sizeof h) != 1)
         goto out;
     ct_public(&dlen, sizeof dlen);     /* the signature is public: it is sent */
     ct_public(der, dlen);
@@ -252,7 +309,7 @@ int ecdsa_sign_raw(const EVP_PKEY *k, const uint8_t *msg, size_t len, uint8_t si
     rc = 0;
 out:
     ECDSA_SIG_free(es);
-    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_CTX_free(ctx);
     ERR_clear_error();
     return rc;
 }
@@ -264,7 +321,7 @@ out:
 static int sign_with_rng_nonce(const EVP_PKEY *key, struct rng *rng, const uint8_t *msg,
                                size_t len, uint8_t sig[64])
 {
-    EC_GROUP *g = curve_group(ec_key_curve(key));
+    const EC_GROUP *g = curve_group(ec_key_curve(key));
     BN_CTX *ctx = BN_CTX_secure_new();
     EC_POINT *R = g ? EC_POINT_new(g) : NULL;
     BIGNUM *d = NULL, *e = BN_new(), *k = BN_secure_new(), *kinv = BN_secure_new();
@@ -312,7 +369,6 @@ out:
     BN_free(nm2);
     EC_POINT_free(R);
     BN_CTX_free(ctx);
-    EC_GROUP_free(g);
     ERR_clear_error();
     return rc;
 }
@@ -330,9 +386,10 @@ int ecdsa_sign_raw_rng(const EVP_PKEY *k, struct rng *rng, const uint8_t *msg, s
 bool ecdsa_verify_raw(const EVP_PKEY *k, const uint8_t *msg, size_t len, const uint8_t *sig,
                       size_t sig_len)
 {
-    EC_GROUP *g = curve_group(ec_key_curve(k));
-    EVP_MD_CTX *ctx = NULL;
+    const EC_GROUP *g = curve_group(ec_key_curve(k));
+    EVP_PKEY_CTX *ctx = NULL;
     ECDSA_SIG *es = NULL;
+    uint8_t h[32];
     BIGNUM *r = NULL, *s = NULL;
     unsigned char *der = NULL;
     bool ok = false;
@@ -350,26 +407,26 @@ bool ecdsa_verify_raw(const EVP_PKEY *k, const uint8_t *msg, size_t len, const u
         goto out;
     r = s = NULL; /* owned by es */
     int dlen = i2d_ECDSA_SIG(es, &der);
-    ctx = EVP_MD_CTX_new();
-    if (dlen <= 0 || ctx == NULL ||
-        EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, (EVP_PKEY *)k) != 1)
+    if (dlen <= 0 || !digest_sha256(msg, len, h))
         goto out;
-    ok = EVP_DigestVerify(ctx, der, (size_t)dlen, msg, len) == 1;
+    /* verify over the digest (same ECDSA as EVP_DigestVerify, no per-call digest fetch) */
+    ctx = EVP_PKEY_CTX_new_from_pkey(NULL, (EVP_PKEY *)k, NULL);
+    if (ctx == NULL || EVP_PKEY_verify_init(ctx) != 1)
+        goto out;
+    ok = EVP_PKEY_verify(ctx, der, (size_t)dlen, h, sizeof h) == 1;
 out:
     OPENSSL_free(der);
     BN_free(r);
     BN_free(s);
     ECDSA_SIG_free(es);
-    EVP_MD_CTX_free(ctx);
-    EC_GROUP_free(g);
+    EVP_PKEY_CTX_free(ctx);
     ERR_clear_error();
     return ok;
 }
 
 void sha256(const uint8_t *p, size_t len, uint8_t out[32])
 {
-    unsigned int olen = 0;
-    if (EVP_Digest(p, len, out, &olen, EVP_sha256(), NULL) != 1)
+    if (!digest_sha256(p, len, out))
         memset(out, 0, 32);
 }
 

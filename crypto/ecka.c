@@ -24,9 +24,12 @@ int ecka_shared_secret(const EVP_PKEY *own, const uint8_t *peer_point, size_t le
     peer = ec_public_from_point(curve, peer_point, len);
     if (peer == NULL)
         goto out;
+    /* no second validation of the peer (validate_peer 0): ec_public_from_point has
+     * checked the point on the curve, and both curves have cofactor 1, so every such
+     * point has order n — OpenSSL's full check would only add an n·Q multiplication */
     ctx = EVP_PKEY_CTX_new_from_pkey(NULL, (EVP_PKEY *)own, NULL);
     if (ctx == NULL || EVP_PKEY_derive_init(ctx) != 1 ||
-        EVP_PKEY_derive_set_peer_ex(ctx, peer, 1) != 1 ||
+        EVP_PKEY_derive_set_peer_ex(ctx, peer, 0) != 1 ||
         EVP_PKEY_derive(ctx, buf, &zlen) != 1 || zlen != 32)
         goto out;
     for (size_t i = 0; i < 32; i++)

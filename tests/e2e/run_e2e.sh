@@ -6,6 +6,8 @@
 #   (a) tests/e2e/lpac_chip_info: lpac's `chip info`, an SGP.32 IPAd, pySim-shell start-up
 #   (b) the same with --identity ../shared/sgp26 (GSMA SGP.26 test eUICC), SKIP when absent
 #   (c) unmodified Debian clients: opensc-tool, pyscard (/usr/bin/python3)
+#   (d) profile download and life cycle with tools/euicc-smdp for every TS.48 profile
+#       in ../shared/profiles/ts48 (download_e2e.sh), SKIP when absent
 #   plus: persistent state survives a restart; the command line's error messages;
 #   the --stdio front end.
 # Prints one line per test and "e2e: N passed, N failed, N skipped"; exits 1 on failure.
@@ -26,6 +28,8 @@ done
 
 # shellcheck source=pcsc_env.sh
 . "$here/pcsc_env.sh"
+# shellcheck source=download_e2e.sh
+. "$here/download_e2e.sh"
 
 tmp=$(mktemp -d /tmp/euicc-e2e.XXXXXX)
 cleanup() {
@@ -150,6 +154,9 @@ if [ -d "$shared/sgp26/eUICC" ]; then
 else
     skip "SGP.26 identity: $shared/sgp26 not found (set EUICC_EMU_SHARED)"
 fi
+
+# (d) profile download and life cycle through PC/SC
+download_e2e
 
 pcsc_private_stop
 if grep -q "ERROR: AddressSanitizer\|runtime error:" "$tmp/pcsc/emu.log" 2>/dev/null; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the committed seed corpus of the fuzz targets. The hand-written sessions are
 byte-for-byte reproducible (the APDUs real clients send, REFERENCE §A).
-The complete-download seeds of the `card` target are recorded by the C program
+The complete-download seeds of the `card` and `bpp` targets are recorded by the C program
 make_card_seeds (tests/fuzz/seeds/) against the fuzz target's own card; the card's side
 replays exactly, the SM-DP+'s randomness (its signatures, its one-time key) is fresh on
 every recording, so re-recording changes those octets but the seeds stay valid:
@@ -81,7 +81,8 @@ TLV = {
 }
 
 def record_downloads(build_dirs):
-    """Run make_card_seeds from the first build dir that has it (needs ../shared)."""
+    """Run make_card_seeds from the first build dir that has it (needs ../shared): the
+    `card` target's recorded sessions and (--bpp) the `bpp` target's piece lists."""
     import subprocess
     root = os.path.dirname(os.path.dirname(HERE))
     for b in build_dirs:
@@ -90,6 +91,10 @@ def record_downloads(build_dirs):
             env = dict(os.environ)
             env.setdefault("EUICC_EMU_SHARED", os.path.join(root, "..", "shared"))
             subprocess.run([exe, os.path.join(HERE, "corpus", "card")], check=True, env=env)
+            # the `bpp` target's seeds: complete downloads as its piece lists
+            bpp = os.path.join(HERE, "corpus", "bpp")
+            os.makedirs(bpp, exist_ok=True)
+            subprocess.run([exe, "--bpp", bpp], check=True, env=env)
             return
     print("make_seeds: make_card_seeds not built; download seeds left as they are")
 

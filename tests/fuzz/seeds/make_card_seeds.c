@@ -5,12 +5,16 @@
  * the eUICC challenge and one-time key in these sessions come out identical on every
  * fuzz run, so the recorded signatures and MACs stay valid and the fuzzer starts deep
  * inside the download.
- *   make_card_seeds OUT_DIR [UPP]     (needs <shared>/sgp26; UPP default: TS48V1-A) */
+ *   make_card_seeds OUT_DIR [UPP]     (needs <shared>/sgp26; UPP default: TS48V1-A)
+ * With --bpp it writes the `bpp` target's seeds instead (fuzz_bpp_setup.h format: the
+ * pieces of complete downloads as plaintexts, checked to install):
+ *   make_card_seeds --bpp OUT_DIR */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fuzz_bpp_setup.h"
 #include "../fuzz_card_setup.h"
 #include "card/tlv.h"
 #include "tools/lpa/lpa.h"
@@ -203,10 +207,72 @@ static int record(const char *dir, const char *name, const char *identity, struc
     return rc;
 }
 
+/* One `bpp` seed: a download of the UPP at upp_path (optionally with ReplaceSessionKeys)
+ * on a clean fuzz card, converted to the input format and replayed on the card it was
+ * prepared on; written only when that replay installs the profile. */
+static int record_bpp(const char *dir, const char *name, const char *identity,
+                      const char *upp_path, bool rsk)
+{
+    static uint8_t in[1u << 18], resp[65536];
+    struct store *s = NULL;
+    struct bpp_fx fx;
+    size_t upp_len = 0, n = 0, rl = 0;
+    int rc = -1;
+    uint8_t *upp = read_file(upp_path, &upp_len);
+    struct smdp *dp = upp ? bpp_fx_smdp(identity, rsk) : NULL;
+    memset(&fx, 0, sizeof fx);
+    if (dp && store_open_memory(&s) == STORE_OK) {
+        card_close(fuzz_card_open(s, identity));
+        struct card *c = fuzz_card_open(s, NULL);
+        fuzz_card_restart(c);
+        struct lpa_transport t = { .ctx = c, .transmit = bpp_fx_xmit, .channel = 0 };
+        if (bpp_fx_prepare(&fx, c, dp, upp, upp_len) == 0 &&
+            (n = bpp_fx_to_input(&fx, in, sizeof in)) > 0 &&
+            bpp_fx_send(&fx, &t, in, n, resp, sizeof resp, &rl) >= 0 &&
+            bpp_fx_pir_success(resp, rl)) {
+            struct recorder r = { .buf = in, .len = n };
+            rc = write_seed(dir, name, &r);
+        }
+        card_close(c);
+        store_close(s);
+    }
+    if (rc != 0)
+        fprintf(stderr, "make_card_seeds: bpp seed %s failed\n", name);
+    bpp_fx_free(&fx);
+    smdp_close(dp);
+    free(upp);
+    return rc;
+}
+
+static int main_bpp(const char *dir, const char *identity)
+{
+    static const struct { const char *name, *upp; bool rsk; } SEEDS[] = {
+        { "download_ts48v1a", "TS48V1-A-UNIQUE.der", false },
+        { "download_ts48v1a_rsk", "TS48V1-A-UNIQUE.der", true },
+        { "download_ts48v3_saip23_bertlv", "TS48V3-SAIP2-3-BERTLV-UNIQUE.der", false },
+    };
+    char path[700];
+    int rc = 0;
+    for (size_t i = 0; i < sizeof SEEDS / sizeof SEEDS[0]; i++) {
+        snprintf(path, sizeof path, "%s/../profiles/ts48/%s", identity, SEEDS[i].upp);
+        if (record_bpp(dir, SEEDS[i].name, identity, path, SEEDS[i].rsk) != 0)
+            rc = 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "--bpp") == 0) {
+        const char *identity = fuzz_card_identity();
+        if (!identity) {
+            printf("make_card_seeds: SKIP: no SGP.26 identity (set EUICC_EMU_SHARED)\n");
+            return 0;
+        }
+        return main_bpp(argv[2], identity);
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: make_card_seeds OUT_DIR [UPP]\n");
+        fprintf(stderr, "usage: make_card_seeds OUT_DIR [UPP] | --bpp OUT_DIR\n");
         return 2;
     }
     const char *identity = fuzz_card_identity();
