@@ -65,7 +65,7 @@ int dl_card_open(struct dl *d)
     char err[256] = "";
     struct card_config cfg = { .store = d->store, .identity_dir = d->sgp26,
                                .rng_seed = RNG_SEED, .rng_seed_len = sizeof RNG_SEED,
-                               .capacity = d->capacity };
+                               .capacity = d->capacity, .trace = d->trace };
     if (card_open(&d->card, &cfg, err, sizeof err) != 0) {
         d->card = NULL;
         return -1;

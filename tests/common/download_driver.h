@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <openssl/evp.h>
 
@@ -42,6 +43,7 @@ struct dl {
     /* SM-DP+ fault switched on after PrepareDownload, before binding the BPP (so a
      * wrong BF23 transactionId reaches the card); SMDP_FAULT_NONE: none */
     enum smdp_fault bpp_fault;
+    FILE *trace;                  /* card_config.trace of the card (NULL: none) */
 };
 
 /* Steps of a download (where dl_download stopped). */
