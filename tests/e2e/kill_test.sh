@@ -182,10 +182,15 @@ kill_test() {
     echo "kill test: seed $seed, $count kills (reproduce: KILL_SEED=$seed KILL_COUNT=$count)"
     RANDOM=$seed
     kt_restart
-    # one clean download: its duration bounds the kill delays
+    # one clean download once the card is up: its duration bounds the kill delays
     kt_err=""
+    if ! kt_expect "card up" 0 "" --wait 15 --list; then
+        fail "kill test: $kt_err"
+        emu_stop || true
+        return
+    fi
     t0=$(date +%s%N)
-    if ! kt_expect "clean download" 0 '^profile installed: ' --wait 15 --upp "${profiles[0]}"; then
+    if ! kt_expect "clean download" 0 '^profile installed: ' --upp "${profiles[0]}"; then
         fail "kill test: $kt_err"
         emu_stop || true
         return
