@@ -120,7 +120,11 @@ int dl_open(struct dl *d, size_t capacity, char *err, size_t errcap)
         snprintf(err, errcap, "SGP.26 identity not found (set EUICC_EMU_SHARED)");
         return -1;
     }
-    snprintf(d->sgp26, sizeof d->sgp26, "%s/sgp26", sd);
+    int n = snprintf(d->sgp26, sizeof d->sgp26, "%s/sgp26", sd);
+    if (n < 0 || (size_t)n >= sizeof d->sgp26) {
+        snprintf(err, errcap, "shared directory path too long");
+        return -1;
+    }
     d->capacity = capacity;
     snprintf(p, sizeof p, "%s/eUICC/CERT_EUICC_ECDSA_NIST.der", d->sgp26);
     d->euicc_cert = dl_read_file(p, &d->euicc_cert_len);

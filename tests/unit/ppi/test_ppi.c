@@ -339,7 +339,7 @@ static uint8_t *read_file(const char *path, size_t *len)
 /* Metadata ICCID of a profile: its header PE's iccid, nibble-swapped. */
 static void header_iccid(const uint8_t *upp, size_t len, uint8_t meta[10])
 {
-    struct tlv h, i;
+    struct tlv h = {0}, i = {0};
     assert_true(tlv_parse(upp, len, &h));
     assert_int_equal(h.tag, 0xA0);
     assert_true(tlv_find(h.value, h.len, 0x83, &i));
@@ -405,7 +405,7 @@ static void test_ts48_profiles(void **state)
         if (nl < 5 || strcmp(e->d_name + nl - 4, ".der") != 0)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        size_t len;
+        size_t len = 0;
         uint8_t *upp = read_file(path, &len);
         assert_non_null(upp);
         static const size_t slices[] = { 1, 7, 1008, 0 };
