@@ -17,7 +17,7 @@ int kdf_x963_sha256(const uint8_t *z, size_t zlen, const uint8_t *shared_info,
     int rc = -1;
 
     if (z == NULL || zlen == 0 || out == NULL || outlen == 0 ||
-        outlen > KDF_HASH_LEN * KDF_MAX_BLOCKS || (shared_info == NULL && silen != 0))
+        outlen > (size_t)KDF_HASH_LEN * KDF_MAX_BLOCKS || (shared_info == NULL && silen != 0))
         return -1;
     ctx = EVP_MD_CTX_new();
     if (ctx == NULL)

@@ -467,7 +467,7 @@ static int load_bpp(struct link *l, const uint8_t *bpp, size_t bpp_len, uint8_t 
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        char what[64];
+        char what[96];
         snprintf(what, sizeof what, "LoadBoundProfilePackage piece %zu of %zu", i + 1, n);
         if (es10(l, what, bpp + pc[i].offset, pc[i].len, resp, &rl) != 0)
             goto out;

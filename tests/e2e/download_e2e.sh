@@ -14,14 +14,15 @@
 dl_smdp=""
 dl_out=""
 
-# dl NAME ARGS... : run euicc-smdp; output in $dl_out; returns its exit status
+# dl ARGS... : run euicc-smdp; output in $dl_out; returns its exit status
 dl() {
     "$dl_smdp" --sgp26 "$shared/sgp26" "$@" > "$dl_out" 2>&1
 }
 
-# dl_step WHAT COND... : fail the current profile with WHAT when COND fails
+# dl_expect WHAT WANT_RC REGEX ARGS... : run euicc-smdp ARGS; unless it exits WANT_RC
+# with a line matching REGEX, set dl_err (why the current profile failed) and fail
 dl_err=""
-dl_expect() {   # dl_expect WHAT WANT_RC REGEX ARGS...
+dl_expect() {
     local what=$1 want=$2 re=$3 rc=0
     shift 3
     dl "$@" || rc=$?

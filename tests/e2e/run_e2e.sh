@@ -8,6 +8,9 @@
 #   (c) unmodified Debian clients: opensc-tool, pyscard (/usr/bin/python3)
 #   (d) profile download and life cycle with tools/euicc-smdp for every TS.48 profile
 #       in ../shared/profiles/ts48 (download_e2e.sh), SKIP when absent
+#   (e) euicc-emu killed (SIGKILL) at random moments of downloads, restarted on its
+#       state: profiles complete, one enabled at most, notification seqs sound, the
+#       retry succeeds (kill_test.sh; KILL_SEED reproduces), SKIP when ../shared absent
 #   plus: persistent state survives a restart; the command line's error messages;
 #   the --stdio front end.
 # Prints one line per test and "e2e: N passed, N failed, N skipped"; exits 1 on failure.
@@ -30,6 +33,8 @@ done
 . "$here/pcsc_env.sh"
 # shellcheck source=download_e2e.sh
 . "$here/download_e2e.sh"
+# shellcheck source=kill_test.sh
+. "$here/kill_test.sh"
 
 tmp=$(mktemp -d /tmp/euicc-e2e.XXXXXX)
 cleanup() {
@@ -157,6 +162,9 @@ fi
 
 # (d) profile download and life cycle through PC/SC
 download_e2e
+
+# (e) power loss during downloads
+kill_test
 
 pcsc_private_stop
 if grep -q "ERROR: AddressSanitizer\|runtime error:" "$tmp/pcsc/emu.log" 2>/dev/null; then

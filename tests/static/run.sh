@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 build=${1:-build-test}
 [ -f "$build/compile_commands.json" ] || { echo "static: no $build/compile_commands.json" >&2; exit 1; }
 mapfile -t files < <(ls card/*.c crypto/*.c ecasd/*.c isd-r/*.c isd-p/*.c ppi/*.c vicc/*.c \
-                        tools/*/*.c 2>/dev/null)
+                        tools/*.c tools/*/*.c 2>/dev/null)
 status=0
 echo "static: clang-tidy on ${#files[@]} files"
 if ! printf '%s\n' "${files[@]}" | xargs -P "$(nproc)" -n 4 clang-tidy -p "$build" --quiet \

@@ -76,7 +76,7 @@ uint16_t lpa_es10(const struct lpa_transport *t, const uint8_t *req, size_t len,
     uint16_t sw = SW_FAILED;
 
     *resp_len = 0;
-    if (len == 0 || len > LPA_BLOCK * 256u)
+    if (len == 0 || len > (size_t)LPA_BLOCK * 256u)
         return SW_FAILED;
     do {
         size_t chunk = len - off > LPA_BLOCK ? LPA_BLOCK : len - off;

@@ -93,7 +93,7 @@ int smdp_open(struct smdp **out, const struct smdp_config *cfg, char *err, size_
         fail(err, errcap, "SM-DP+ address too long", NULL);
         goto bad;
     }
-    strcpy(s->address, addr);
+    memcpy(s->address, addr, strlen(addr) + 1);      /* length checked above */
     s->fault = cfg->fault;
     s->replace_session_keys = cfg->replace_session_keys;
     memcpy(s->host_id, HOST_ID, sizeof HOST_ID);

@@ -80,8 +80,10 @@ static int write_isc(struct smdp *s, const uint8_t dp_otpk[OTPK_LEN], struct tlv
     tlv_put_int(&b, 0x82, 1);                        /* installBoundProfilePackage */
     tlv_put(&b, 0x80, tid, s->transaction_id_len);
     tlv_open(&b, 0xA6);
-    tlv_put(&b, 0x80, &(uint8_t){ s->fault == SMDP_FAULT_CRT ? 0x89 : KEY_TYPE_AES }, 1);
-    tlv_put(&b, 0x81, &(uint8_t){ SCP03T_KEY_LEN }, 1);
+    const uint8_t key_type = s->fault == SMDP_FAULT_CRT ? 0x89 : KEY_TYPE_AES;
+    const uint8_t key_len = SCP03T_KEY_LEN;
+    tlv_put(&b, 0x80, &key_type, 1);
+    tlv_put(&b, 0x81, &key_len, 1);
     tlv_put(&b, 0x84, s->host_id, s->host_id_len);
     tlv_close(&b);
     tlv_put(&b, 0x5F49, dp_otpk, OTPK_LEN);
@@ -204,7 +206,7 @@ int smdp_bound_profile_package(struct smdp *s, const uint8_t *prep_resp, size_t 
                                    s->host_id_len, s->eid_bin) != SCP03T_OK)
         goto out;
 
-    size_t cap = upp_len + upp_len / SLICE * 64 + 2 * META_MAX + 2048;
+    size_t cap = upp_len + upp_len / SLICE * 64 + (size_t)2 * META_MAX + 2048;
     out = malloc(cap);
     if (!out)
         goto out;
