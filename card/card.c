@@ -4,6 +4,7 @@
  * events; services for applets; the APDU trace. Lifecycle with state lives in
  * card_open.c. */
 #include "card/card_internal.h"
+#include "card/uicc_internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct card *card_runtime_new(FILE *trace)
         c->ch[i].cur_df = 0x3F00;
     }
     c->ch[0].open = true;
+    profile_image_init(&c->uicc.img);
     c->trace = trace;
     c->mode = CARD_MODE_CONSUMER;
     c->capacity = CARD_DEFAULT_CAPACITY;
@@ -37,6 +39,7 @@ void card_runtime_free(struct card *c)
         ch->pending = NULL;
         storedata_free(&ch->sd);
     }
+    uicc_free(c);
     memset(&c->reg, 0, sizeof(c->reg));
     free(c);
 }
@@ -57,6 +60,7 @@ void card_power(struct card *c, enum card_power ev)
         if (a->ops->reset != NULL)
             a->ops->reset(a, c);
     }
+    uicc_reset(c);
 }
 
 struct store *card_store(struct card *c) { return c ? c->store : NULL; }
@@ -126,6 +130,7 @@ static size_t finish(struct channel *ch, struct apdu *a, uint8_t *out, size_t ca
         return put_sw(out, rlen, sw);
     }
     ch->pending_cla = a->cla;
+    ch->pending_secret = a->secret;
     if (!a->has_le) {
         ch->pending_len = rlen;
         ch->pending_off = 0;
@@ -146,8 +151,10 @@ static size_t finish(struct channel *ch, struct apdu *a, uint8_t *out, size_t ca
 static size_t dispatch(struct card *c, struct channel *ch, struct apdu *a, uint8_t *out,
                        size_t cap)
 {
-    if (a->ins == 0xC0)
+    if (a->ins == 0xC0) {
+        a->secret = ch->pending_secret && ch->pending_len > 0;
         return channel_get_response(ch, a, out, cap);
+    }
     ch->pending_len = 0;                       /* any other command drops it */
     ch->pending_off = 0;
     if (!channel_buffer(ch))
@@ -159,14 +166,21 @@ static size_t dispatch(struct card *c, struct channel *ch, struct apdu *a, uint8
     } else if (a->proprietary && a->ins == 0xAA) {
         mf_terminal_capability(a);
     } else if (!a->proprietary && a->ins == 0xA4 && a->p1 == 0x04) {
-        select_by_aid(c, ch, a);
+        if (uicc_select_claims_aid(c, ch, a)) {
+            if (ch->selected != NULL)
+                channel_clear(c, ch);          /* an ADF of the profile leaves the applet */
+            uicc_process(c, ch, a);
+        } else {
+            select_by_aid(c, ch, a);           /* applets win for their AIDs */
+        }
     } else if (!a->proprietary && a->ins == 0xA4 && mf_select_names_mf(a)) {
-        channel_clear(c, ch);                  /* SELECT MF leaves the applet */
-        mf_process(c, ch, a);
+        if (ch->selected != NULL)
+            channel_clear(c, ch);              /* SELECT MF leaves the applet */
+        uicc_process(c, ch, a);
     } else if (ch->selected != NULL) {
         ch->selected->ops->process(ch->selected, c, ch, a);
     } else {
-        mf_process(c, ch, a);
+        uicc_process(c, ch, a);
     }
     return finish(ch, a, out, cap);
 }

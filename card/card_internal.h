@@ -6,6 +6,7 @@
 #include "card/applet.h"
 #include "card/card.h"
 #include "card/channel.h"
+#include "card/uicc.h"
 
 struct isdr;
 
@@ -28,6 +29,7 @@ struct card {
     bool in_command;
     char trace_lines[1024];
     size_t trace_len;
+    struct uicc uicc;            /* the enabled profile's UICC personality */
 };
 
 /* A card with only the runtime: channel 0 open, empty registry, no store/rng/applets.
@@ -57,6 +59,20 @@ void select_by_aid(struct card *c, struct channel *ch, struct apdu *a);
 /* select.c: select applet app on ch (calls its select(), deselects the previous one).
  * Returns false when the applet refused (apdu->sw then tells why). */
 bool select_applet(struct card *c, struct channel *ch, struct applet *app, struct apdu *a);
+
+/* uicc.c: drop a channel's file selection back to the MF (channel clear/open). */
+void uicc_channel_reset(struct channel *ch);
+
+/* uicc.c: a channel opened from `from` inherits its file selection. */
+void uicc_channel_inherit(struct channel *to, const struct channel *from);
+
+/* uicc.c: true when a SELECT by DF name (P1 04) on ch is for the file system (an ADF
+ * of the enabled profile matches and no selectable applet does). */
+bool uicc_select_claims_aid(struct card *c, struct channel *ch, const struct apdu *a);
+
+/* select.c: the selectable applet a SELECT by DF name with this AID (first occurrence)
+ * selects, or NULL. */
+struct applet *select_find_applet(struct card *c, const uint8_t *aid, size_t len);
 
 /* mf.c: a command on a channel without a selected applet (minimal UICC MF context). */
 void mf_process(struct card *c, struct channel *ch, struct apdu *a);

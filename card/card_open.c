@@ -142,6 +142,7 @@ int card_open(struct card **out, const struct card_config *cfg, char *err, size_
             fail(err, errcap, "card_open: cannot install the ISD-R");
         goto failed;
     }
+    uicc_load_enabled(c);
     *out = c;
     return 0;
 failed:

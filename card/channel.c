@@ -32,6 +32,7 @@ void channel_clear(struct card *c, struct channel *ch)
     storedata_reset(&ch->sd);
     ch->cur_df = 0x3F00;
     ch->cur_ef = 0;
+    uicc_channel_reset(ch);
 }
 
 static void channel_open(struct card *c, struct channel *from, struct apdu *a)
@@ -59,6 +60,7 @@ static void channel_open(struct card *c, struct channel *from, struct apdu *a)
     if (from->number != 0) {
         nc->cur_df = from->cur_df;
         nc->cur_ef = from->cur_ef;
+        uicc_channel_inherit(nc, from);
         if (from->selected != NULL) {
             struct apdu sel = *a;
             if (!channel_buffer(nc)) {

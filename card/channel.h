@@ -20,6 +20,8 @@ struct channel {
     uint8_t *pending;             /* heap, CARD_MAX_RAPDU */
     size_t pending_len, pending_off;
     uint8_t pending_cla;          /* CLA of the command that produced it */
+    bool pending_secret;          /* it carries secrets (e.g. CK/IK): GET RESPONSE masks
+                                   * it in the trace as the command itself was */
     /* GlobalPlatform STORE DATA reassembly */
     struct storedata sd;
     /* per-channel file system selection (used by the UICC personality) */

@@ -33,6 +33,9 @@ enum fs_type {
 #define FS_SEC_MAX    64      /* security attributes (8B/8C/AB content) */
 #define FS_PROP_MAX   64      /* proprietary information (A5 content) */
 #define FS_PINSTAT_MAX 32     /* PIN status template DO (C6 content), DFs/ADFs */
+#define FS_FILES_MAX  4096    /* files per profile */
+#define FS_EF_SIZE_MAX 0xFFFF /* transparent size / BER-TLV maximum size (FCP '80') */
+#define FS_CONTENT_MAX (16u << 20) /* octets of content allocated per file system */
 
 struct fs_file {
     enum fs_type type;
@@ -72,10 +75,21 @@ void fs_free(struct fs *fs);
 
 /* Add a file (copied; data is copied from f->data when non-NULL, else zero/filler
  * initialised to f->size octets of 0xFF). Returns its index or FS_NONE (full, duplicate
- * FID under the same parent, bad parent, a second MF). */
+ * FID under the same parent, bad parent, a second MF).
+ * Details: the MF comes first (index 0, FID 3F00 or 0); every other file has an earlier
+ * MF/DF/ADF as parent and a FID other than 0000/3F00/7FFF/FFFF (an ADF may have FID 0,
+ * several ADFs too). f->data: f->data_len octets copied (<= size), the rest 0xFF
+ * (BER-TLV: data_len octets in use). Linear/cyclic: rec_len 1..255, rec_count 1..254,
+ * size == rec_len * rec_count (size 0 = computed). Transparent/BER-TLV size <=
+ * FS_EF_SIZE_MAX. A linked EF (link = an earlier EF index) has no data of its own and the
+ * target's type and structure (size fields all 0 = inherited). lcsi 0 = activated.
+ * MF/DF/ADF: size/record fields and data ignored. */
 int fs_add(struct fs *fs, const struct fs_file *f);
 
-/* Remove a file and its whole subtree. */
+/* Remove a file and its whole subtree. The array is compacted: every file after a removed
+ * one moves down (parent/link indices are remapped; any other index a caller holds must be
+ * looked up again). An EF outside the subtree linked into it gets its own copy of the
+ * content it showed and stops being linked. */
 void fs_remove(struct fs *fs, int idx);
 
 /* Child of DF `parent` with this FID, or FS_NONE. */
@@ -99,5 +113,18 @@ int fs_serialize(const struct fs *fs, uint8_t **out, size_t *len);
 
 /* Rebuild from fs_serialize output; every length checked. 0 or -1 (fs left empty). */
 int fs_deserialize(struct fs *fs, const uint8_t *p, size_t len);
+
+/* fs_serialize without any file's state: every file as fs_add makes it (0xFF / empty
+ * content, activated, cyclic position 0); fs_file_state_* carry the rest. 0 or -1. */
+int fs_serialize_structure(const struct fs *fs, uint8_t **out, size_t *len);
+
+/* Encode the state of file idx that may differ from its fs_add default: life cycle,
+ * cyclic position and its own content (runs of 0xFF compressed; a linked EF has no own
+ * content). *out malloc'd; *len = 0 and *out = NULL when everything is default. 0 or -1. */
+int fs_file_state_encode(const struct fs *fs, int idx, uint8_t **out, size_t *len);
+
+/* Apply fs_file_state_encode output to file idx; every length checked (len 0 = default
+ * state). 0, or -1 with the file unchanged. */
+int fs_file_state_decode(struct fs *fs, int idx, const uint8_t *p, size_t len);
 
 #endif

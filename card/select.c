@@ -27,6 +27,16 @@ static struct applet *find_occurrence(const struct card *c, const uint8_t *aid, 
     }
 }
 
+struct applet *select_find_applet(struct card *c, const uint8_t *aid, size_t len)
+{
+    if (len == 0 || len > AID_MAX)
+        return NULL;
+    struct applet *app = registry_find(&c->reg, aid, len);
+    if (app != NULL && !selectable(app))
+        return NULL;
+    return app != NULL ? app : find_occurrence(c, aid, len, NULL);
+}
+
 bool select_applet(struct card *c, struct channel *ch, struct applet *app, struct apdu *a)
 {
     a->resp_len = 0;

@@ -40,6 +40,10 @@ struct uicc {
  * channel's selection to the MF; slot 0 unloads (no profile enabled). 0 or -1. */
 int uicc_switch_profile(struct card *c, uint8_t slot);
 
+/* Load the profile the ISD-R's profile table marks enabled (none: unload), as at
+ * card_open and after a memory reset. 0 or -1. */
+int uicc_load_enabled(struct card *c);
+
 /* Process a command on a channel with no applet selected. */
 void uicc_process(struct card *c, struct channel *ch, struct apdu *a);
 

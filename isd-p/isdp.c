@@ -155,8 +155,7 @@ static uint8_t ppi_reason(int rc)
     }
 }
 
-/* Encoded size of the profile record (E3) for the memory check. */
-static size_t record_size(const struct profile_record *rec)
+size_t isdp_record_size(const struct profile_record *rec)
 {
     uint8_t *buf = malloc(PROFILE_RECORD_MAX);
     struct tlv_writer w;
@@ -205,7 +204,7 @@ static int finish_success(struct isdr *r, struct isdp_load *l, struct tlv_writer
     l->rec.state = PROFILE_DISABLED;
     size_t used = profile_bytes_used(r->store);
     size_t avail = r->capacity > used ? r->capacity - used : 0;
-    size_t need = ppi_install_size(l->ppi) + record_size(&l->rec);
+    size_t need = ppi_install_size(l->ppi) + isdp_record_size(&l->rec);
     if (need > avail) {
         isdp_fail(l, cmd, BPP_ERR_INSUFFICIENT_MEMORY, "profile larger than free memory");
         goto fail;

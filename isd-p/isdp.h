@@ -33,4 +33,23 @@ bool isdp_load_active(const struct isdr *r);
 /* Drop a load in progress (power reset, new session, CancelSession). */
 void isdp_load_abort(struct isdr *r);
 
+struct card;
+
+/* isdp_preload() results */
+enum isdp_preload_result {
+    ISDP_PRELOAD_OK = 0,
+    ISDP_PRELOAD_EXISTS = 1,     /* a profile with this ICCID is installed: nothing done */
+    ISDP_PRELOAD_EINVAL = -1,    /* not a profile package (no header PE with an ICCID) */
+    ISDP_PRELOAD_EPROFILE = -2,  /* the interpreter refused a profile element */
+    ISDP_PRELOAD_EMEMORY = -3,   /* no free slot or not enough profile memory */
+    ISDP_PRELOAD_ESTORE = -4,    /* the store failed (nothing installed) */
+};
+
+/* Install an unprotected profile package (UPP: SAIP profile elements, e.g. a
+ * profiles/<name>.der) without a download (euicc-emu --preload): the ICCID comes from
+ * the header PE, the profile name from its profileType; the profile is operational and
+ * disabled; no notification is queued. Same interpreter, memory check and single store
+ * transaction as a download. A message for a failure goes to err[0..errcap). */
+int isdp_preload(struct card *c, const uint8_t *upp, size_t len, char *err, size_t errcap);
+
 #endif

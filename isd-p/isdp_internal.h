@@ -126,4 +126,7 @@ int pir_build(struct isdr *r, uint32_t seq, const uint8_t *iccid,
 typedef void (*isdp_feed_observer)(void *ctx, const uint8_t *p, size_t len);
 void isdp_set_feed_observer(isdp_feed_observer fn, void *ctx);
 
+/* Encoded size of a profile record (E3), for the memory check of an install. */
+size_t isdp_record_size(const struct profile_record *rec);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "card/store.h"
+#include "card/uicc.h"
 #include "ecasd/ecasd.h"
 #include "isd-r/isdr_internal.h"
 #include "isd-r/notifications.h"
@@ -271,6 +272,8 @@ int es10c_euicc_memory_reset(struct isdr *r, const struct tlv *req, struct tlv_w
             store_abort(r->store);
     }
     result = rc != STORE_OK ? UNDEFINED_ERROR : done ? 0 : 1;
+    if (result == 0)
+        uicc_load_enabled(r->card);       /* a deleted enabled profile leaves the UICC */
     r->outcome = result == 0 ? "ok" : result == 1 ? "nothingToDelete" : "undefinedError";
     put_result(resp, 0xBF34, result);
     return ISDR_OK;

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "card/store.h"
+#include "card/uicc.h"
 #include "ecasd/ecasd.h"
 #include "isd-r/isdr_internal.h"
 #include "isd-r/notifications.h"
@@ -284,6 +285,8 @@ int es10c_enable_profile(struct isdr *r, const struct tlv *req, struct tlv_write
     if (!parse_state_request(req, &t))
         return ISDR_EMALFORMED;
     int result = do_enable(r, &t);
+    if (result == RESULT_OK)
+        uicc_load_enabled(r->card);   /* the UICC shows the enabled profile */
     r->outcome = outcome(result, "profileNotInDisabledState");
     put_result(resp, 0xBF31, result);
     return ISDR_OK;
@@ -295,6 +298,8 @@ int es10c_disable_profile(struct isdr *r, const struct tlv *req, struct tlv_writ
     if (!parse_state_request(req, &t))
         return ISDR_EMALFORMED;
     int result = do_disable(r, &t);
+    if (result == RESULT_OK)
+        uicc_load_enabled(r->card);   /* the UICC shows the enabled profile */
     r->outcome = outcome(result, "profileNotInEnabledState");
     put_result(resp, 0xBF32, result);
     return ISDR_OK;
@@ -306,6 +311,8 @@ int es10c_delete_profile(struct isdr *r, const struct tlv *req, struct tlv_write
     if (!parse_sole_identifier(req->value, req->len, &t))
         return ISDR_EMALFORMED;
     int result = do_delete(r, &t);
+    if (result == RESULT_OK)
+        uicc_load_enabled(r->card);   /* the UICC shows the enabled profile */
     r->outcome = outcome(result, "profileNotInDisabledState");
     put_result(resp, 0xBF33, result);
     return ISDR_OK;

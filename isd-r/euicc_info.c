@@ -10,13 +10,15 @@
 #include "isd-r/isdr.h"
 #include "isd-r/isdr_internal.h"
 #include "isd-r/profile_table.h"
+#include "ppi/ppi.h"
 
 #ifndef EUICC_EMU_VERSION
 #define EUICC_EMU_VERSION "0.0.0"
 #endif
 
-/* Base SAIP (eUICC Profile Package) version the card targets. */
-static const uint8_t PROFILE_VERSION[3] = { 2, 3, 1 };
+/* Highest SAIP (eUICC Profile Package) version the profile package interpreter
+ * handles (ppi/ppi.h; it accepts 2.x and 3.0 .. 3.3). */
+static const uint8_t PROFILE_VERSION[3] = { PPI_SAIP_MAJOR, PPI_SAIP_MINOR, PPI_SAIP_PATCH };
 
 /* uiccCapability (SAIP UICCCapability bits): none yet — the card has no NAA, no
  * Java Card runtime and no file-system PE support until the PPI lands; bits are

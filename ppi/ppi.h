@@ -2,15 +2,21 @@
  * the decrypted UPP as a stream (segments cut through profile elements anywhere). It
  * decodes the SAIP profile elements incrementally with bounded memory, enforces the
  * structure (header first, end last, ICCID of the header = ICCID of the metadata, ...),
- * keeps the elements, and on commit writes the installed profile into the store.
- * (This issue: structure checks and keeping the elements; the interpreter issue turns
- * them into a file system.) */
+ * hands each element to its handler, which builds the profile image (card/
+ * profile_image.h: file system from the templates, PINs, NAA keys, security domains),
+ * and on commit writes that image into the store. Memory: one element plus the image. */
 #ifndef EUICC_PPI_H
 #define EUICC_PPI_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Highest SAIP version the interpreter handles (EUICCInfo2 profileVersion / ppVersion
+ * advertise the same): 2.x (any minor) and 3.0 .. 3.PPI_SAIP_MINOR are accepted. */
+#define PPI_SAIP_MAJOR 3
+#define PPI_SAIP_MINOR 3
+#define PPI_SAIP_PATCH 1
 
 struct store;
 struct tlv_writer;
@@ -39,17 +45,20 @@ int ppi_install_feed(struct ppi_install *p, const uint8_t *data, size_t len);
  * PPI_OK or the error. */
 int ppi_install_finish(struct ppi_install *p, struct tlv_writer *euicc_response);
 
-/* Write the installed profile's content into the store under SID_PROFILE_DATA(slot)
- * (inside the caller's transaction): the kept element DER, in order, cut into objects
- * SID_PROFILE_DATA(slot) + 0, + 1, ... of at most 16 KiB (anything stored there before
- * is deleted). Only after a successful finish (else PPI_ESTATE). PPI_OK, PPI_EMEMORY
- * (store full) or PPI_ESTORE. */
+/* Write the installed profile image into the store for the slot with
+ * profile_image_save (inside the caller's transaction; replaces anything stored there).
+ * Only after a successful finish (else PPI_ESTATE). PPI_OK, PPI_EMEMORY (store full) or
+ * PPI_ESTORE. */
 int ppi_install_commit(struct ppi_install *p, struct store *s, uint8_t slot);
 
-/* Octets the installed profile will take in the store (for memory accounting). */
+/* Octets the installed profile will take in the store (profile_image_size). */
 size_t ppi_install_size(const struct ppi_install *p);
 
-/* Free (wipes key material such as NAA keys and PINs held in the elements). NULL ok. */
+struct profile_image;
+/* The image built by a successful finish (read-only; owned by p), else NULL. */
+const struct profile_image *ppi_install_image(const struct ppi_install *p);
+
+/* Free (wipes the image's secrets: NAA keys, PINs, SD keys). NULL ok. */
 void ppi_install_free(struct ppi_install *p);
 
 #endif

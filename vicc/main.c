@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "card/card.h"
+#include "isd-p/isdp.h"
 #include "vicc/frontend.h"
 #include "vicc/hexline.h"
 #include "vicc/vpcd.h"
@@ -20,6 +21,8 @@
 #endif
 
 #define MAX_CI_PATHS 32
+#define MAX_PRELOADS 16
+#define PRELOAD_MAX_BYTES (4u << 20)
 
 static int stop_pipe[2] = {-1, -1};
 
@@ -46,6 +49,9 @@ static void usage(FILE *f)
         "  --identity DIR     import an eUICC identity (keys and certificates) from DIR\n"
         "  --ci PATH          trust an additional CI certificate (repeatable)\n"
         "  --mode consumer|iot  SGP.22 consumer or SGP.32 IoT eUICC (first start only)\n"
+        "  --preload FILE     install the profile package FILE (SAIP UPP DER, e.g. a\n"
+        "                     profiles/*.der) without a download, disabled; skipped when\n"
+        "                     its ICCID is installed already (repeatable)\n"
         "  --trace            print every APDU and power event to stderr\n"
         "  --stdio            no PC/SC: read hex C-APDUs from stdin (one per line; also\n"
         "                     'on', 'off', 'reset', 'atr'), print R-APDUs in hex\n"
@@ -69,6 +75,40 @@ static size_t fe_transmit(void *ctx, const uint8_t *capdu, size_t len, uint8_t *
     return card_transmit(ctx, capdu, len, rapdu, cap);
 }
 
+/* Install each --preload file; 0, or 1 after printing why one failed. */
+static int preload_files(struct card *card, const char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char err[256];
+        FILE *f = fopen(paths[i], "rb");
+        uint8_t *buf = malloc(PRELOAD_MAX_BYTES);
+        size_t len = 0;
+        int ok = f != NULL && buf != NULL;
+        if (ok) {
+            len = fread(buf, 1, PRELOAD_MAX_BYTES, f);
+            ok = !ferror(f) && len < PRELOAD_MAX_BYTES;
+        }
+        if (f)
+            fclose(f);
+        if (!ok) {
+            fprintf(stderr, "euicc-emu: cannot read profile package %s\n", paths[i]);
+            free(buf);
+            return 1;
+        }
+        int rc = isdp_preload(card, buf, len, err, sizeof err);
+        free(buf);
+        if (rc == ISDP_PRELOAD_EXISTS) {
+            fprintf(stderr, "euicc-emu: %s: ICCID already installed, skipped\n", paths[i]);
+        } else if (rc != ISDP_PRELOAD_OK) {
+            fprintf(stderr, "euicc-emu: cannot preload %s: %s\n", paths[i], err);
+            return 1;
+        } else {
+            fprintf(stderr, "euicc-emu: preloaded %s (disabled)\n", paths[i]);
+        }
+    }
+    return 0;
+}
+
 static int install_signals(void)
 {
     struct sigaction sa;
@@ -89,7 +129,8 @@ static int install_signals(void)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_STATE = 256, OPT_VPCD, OPT_IDENTITY, OPT_CI, OPT_MODE, OPT_TRACE, OPT_STDIO };
+    enum { OPT_STATE = 256, OPT_VPCD, OPT_IDENTITY, OPT_CI, OPT_MODE, OPT_TRACE, OPT_STDIO,
+           OPT_PRELOAD };
     static const struct option longopts[] = {
         {"state", required_argument, NULL, OPT_STATE},
         {"vpcd", required_argument, NULL, OPT_VPCD},
@@ -97,6 +138,7 @@ int main(int argc, char **argv)
         {"ci", required_argument, NULL, OPT_CI},
         {"mode", required_argument, NULL, OPT_MODE},
         {"trace", no_argument, NULL, OPT_TRACE},
+        {"preload", required_argument, NULL, OPT_PRELOAD},
         {"stdio", no_argument, NULL, OPT_STDIO},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -106,6 +148,8 @@ int main(int argc, char **argv)
     struct vpcd_options vo;
     const char *ci_paths[MAX_CI_PATHS];
     size_t n_ci = 0;
+    const char *preloads[MAX_PRELOADS];
+    size_t n_preloads = 0;
     const char *state_dir = NULL;
     char state_buf[4096];
     char err[512];
@@ -145,6 +189,13 @@ int main(int argc, char **argv)
                         optarg);
                 return 2;
             }
+            break;
+        case OPT_PRELOAD:
+            if (n_preloads >= MAX_PRELOADS) {
+                fprintf(stderr, "euicc-emu: at most %d --preload options\n", MAX_PRELOADS);
+                return 2;
+            }
+            preloads[n_preloads++] = optarg;
             break;
         case OPT_TRACE:
             cfg.trace = stderr;
@@ -210,6 +261,11 @@ int main(int argc, char **argv)
     if (card_open(&card, &cfg, err, sizeof(err)) != 0) {
         fprintf(stderr, "euicc-emu: cannot open the card (state %s): %s\n", state_dir,
                 err[0] ? err : "unknown error");
+        return 1;
+    }
+
+    if (preload_files(card, preloads, n_preloads) != 0) {
+        card_close(card);
         return 1;
     }
 

@@ -13,6 +13,7 @@
 
 #include <valgrind/memcheck.h>
 
+#include "card/uicc_internal.h"
 #include "crypto/aka.h"
 #include "crypto/ct.h"
 #include "crypto/ec.h"
@@ -164,6 +165,25 @@ static void check_aka(void)
     }
 }
 
+/* PIN comparison of the UICC personality (card/uicc_pin.c): stored and presented values
+ * secret; only the verdict becomes public (it is the status word). */
+static void check_pin(void)
+{
+    struct pin p;
+    memset(&p, 0, sizeof p);
+    memcpy(p.value, "1234\xff\xff\xff\xff", PIN_VALUE_LEN);
+    uint8_t good[PIN_VALUE_LEN], bad[PIN_VALUE_LEN];
+    memcpy(good, p.value, sizeof good);
+    memcpy(bad, p.value, sizeof bad);
+    bad[3] = '5';
+    SECRET(p.value, sizeof p.value);
+    SECRET(good, sizeof good);
+    SECRET(bad, sizeof bad);
+    check(pin_value_matches(&p, good), "pin match");
+    check(!pin_value_matches(&p, bad), "pin mismatch");
+    ct_wipe(&p, sizeof p);
+}
+
 int main(void)
 {
     check_ct_memeq();
@@ -171,12 +191,13 @@ int main(void)
     check_scp03t();
     check_ec();
     check_aka();
+    check_pin();
     if (failures) {
         fprintf(stderr, "ct_check: %d functional failure(s)\n", failures);
         return 2;
     }
     printf("ct_check: checked ct_memeq, X9.63 KDF, BSP key derivation, SCP03t wrap/unwrap "
            "(MAC verify + decrypt), EC keygen, ECDSA sign, ECKA, AKA Milenage/TUAK/test "
-           "algorithm\n");
+           "algorithm, UICC PIN comparison\n");
     return 0;
 }

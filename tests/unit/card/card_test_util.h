@@ -132,6 +132,12 @@ static inline void fake_process(struct applet *a, struct card *c, struct channel
         card_trace(c, "fake: secret command");
         apdu_respond(apdu, NULL, 0, SW_OK);
         break;
+    case 0x3A: {                           /* a response carrying a secret */
+        uint8_t d[4] = { 0x5E, 0xC2, 0xE7, 0x01 };
+        apdu->secret = true;
+        apdu_respond(apdu, d, sizeof d, SW_OK);
+        break;
+    }
     case 0x30: {
         uint8_t d[2] = { 0xAB, 0xCD };
         apdu_respond(apdu, d, 2, 0x6310);

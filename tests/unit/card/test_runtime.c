@@ -445,6 +445,8 @@ static void test_trace(void **state)
     tx(c, "0020000108 3132333435FFFFFF");          /* VERIFY PIN: masked */
     tx(c, "8022000002 1234");                      /* applet marks secret */
     card_trace(c, "hello %s", "applet");           /* outside a command: at once */
+    tx(c, "803A0000");                             /* secret data kept for GET RESPONSE */
+    tx(c, "80C0000004");                           /* ... which masks it too */
     tx(c, "FF");
     fflush(f);
     assert_string_equal(buf,
@@ -457,6 +459,10 @@ static void test_trace(void **state)
                         "  fake: secret command\n"
                         "< 9000\n"
                         "  hello applet\n"
+                        "> 803A0000\n"
+                        "< 6104\n"
+                        "> 80C00000 <secret>\n"
+                        "< <secret> 9000\n"
                         "> FF\n"
                         "< 6700\n");
     card_runtime_free(c);

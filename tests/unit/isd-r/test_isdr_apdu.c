@@ -147,7 +147,7 @@ static void test_lpac_chip_info(void **state)
     assert_int_equal(sw, 0x6172);
     uint8_t info2[256];
     assert_int_equal(fetch(x, sw, 0x81, info2, sizeof info2), 0x72);
-    assert_memory_equal(info2, "\xBF\x22\x6F\x81\x03\x02\x03\x01\x82\x03\x02\x05\x00", 13);
+    assert_memory_equal(info2, "\xBF\x22\x6F\x81\x03\x03\x03\x01\x82\x03\x02\x05\x00", 13);
 
     sw = tx(x, "81E2910003BF2D00");
     expect_fetched(x, sw, 0x81, "BF2D02A000");

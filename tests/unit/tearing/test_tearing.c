@@ -29,6 +29,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "card/profile_image.h"
 #include "card/store.h"
 #include "card/store_ids.h"
 #include "card/store_internal.h"
@@ -199,7 +200,7 @@ static int run_step(struct t *t, enum step_kind k)
 
 /* ------------------------------------------------------------------ invariants */
 
-/* (a) every listed profile complete (record + content = its UPP), no orphan content,
+/* (a) every listed profile complete (record + an image that loads), no orphan content,
  * as many records as listed; (b) at most one enabled. */
 static void check_profiles(struct t *t, const struct view *v)
 {
@@ -216,16 +217,14 @@ static void check_profiles(struct t *t, const struct view *v)
         assert_true(which >= 0);
         enabled += v->p[i].state == 1;
         assert_int_equal(profile_find_iccid(s, v->p[i].iccid, rec), 0);
-        uint32_t base = SID_PROFILE_DATA(rec->slot), id = base - 1, k = 0;
-        size_t got = 0, len;
-        while (store_next(s, id, base + 0xFFFFu, &id) == STORE_OK) {
-            assert_int_equal(id, base + k++);
-            assert_int_equal(store_get(s, id, buf + got, cap - got, &len), 0);
-            got += len;
-        }
-        if (got != t->upp_len[which] || memcmp(buf, t->upp[which], got) != 0)
-            fail_msg("profile %d: content incomplete (%zu of %zu octets)", which, got,
-                     t->upp_len[which]);
+        /* its image loads whole and is the profile's (EF.ICCID) */
+        struct profile_image img;
+        profile_image_init(&img);
+        int ef = profile_image_load(s, rec->slot, &img) == 0 ? fs_child(&img.fs, 0, 0x2FE2)
+                                                            : FS_NONE;
+        if (ef == FS_NONE || memcmp(img.fs.files[ef].data, v->p[i].iccid, 10) != 0)
+            fail_msg("profile %d: image incomplete", which);
+        profile_image_free(&img);
     }
     assert_true(enabled <= 1);
     uint8_t slot = 0;

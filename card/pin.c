@@ -1,0 +1,33 @@
+/* card/pin.c — lookups and session state of a profile's PIN set (card/pin.h). */
+#include "card/pin.h"
+
+#include "crypto/ct.h"
+
+struct pin *pin_find(struct pin_set *s, uint8_t ref)
+{
+    if (s == NULL)
+        return NULL;
+    for (size_t i = 0; i < s->n && i < PIN_MAX; i++) {
+        if (s->pins[i].present && s->pins[i].ref == ref)
+            return &s->pins[i];
+    }
+    return NULL;
+}
+
+void pin_reset_session(struct pin_set *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < PIN_MAX; i++)
+        s->pins[i].verified = false;
+}
+
+void pin_set_wipe(struct pin_set *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < PIN_MAX; i++) {
+        ct_wipe(s->pins[i].value, sizeof s->pins[i].value);
+        ct_wipe(s->pins[i].puk, sizeof s->pins[i].puk);
+    }
+}

@@ -1,0 +1,630 @@
+/* tests/unit/ppi/test_ppi_fs.c — the interpreter: every TS.48 profile becomes a profile
+ * image (MF, EF.ICCID = header ICCID, EF.DIR lists USIM and ISIM, EF.IMSI as the usim PE
+ * gives it, PINs with the profile's values and counters, NAA auth with the test
+ * algorithm and K = 000102..0F), survives save/load; each malformed input gets its
+ * peStatus (status, identification, additional-information). Profiles are built here
+ * with the project's BER writer. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "card/profile_image.h"
+#include "card/store.h"
+#include "card/tlv.h"
+#include "ppi/ppi.h"
+
+static const uint8_t HDR_ICCID[10] = { 0x89, 0x49, 0x44, 0x99, 0x99, 0x99, 0x99, 0x90,
+                                       0x02, 0x3F };
+static const uint8_t OID_MF[] = { 0x67, 0x81, 0x0F, 0x01, 0x02, 0x01 };
+static const uint8_t OID_USIM[] = { 0x67, 0x81, 0x0F, 0x01, 0x02, 0x04 };
+static const uint8_t OID_OPT_USIM[] = { 0x67, 0x81, 0x0F, 0x01, 0x02, 0x05 };
+static const uint8_t OID_BAD[] = { 0x67, 0x81, 0x0F, 0x01, 0x02, 0x7F };
+static const uint8_t USIM_AID[] = { 0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02, 0xFF };
+static const uint8_t IMSI[9] = { 0x08, 0x29, 0x10, 0x10, 0x00, 0x00, 0x00, 0x00, 0x10 };
+static const uint8_t K[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99,
+                               0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF };
+static const uint8_t OPC[16] = { 0x0F, 0x0E, 0x0D, 0x0C, 0x0B, 0x0A, 0x09, 0x08, 0x07,
+                                 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x00 };
+
+/* ------------------------------------------------------------ builder */
+
+struct opts {                   /* variations of the built profile */
+    uint8_t major, minor;
+    uint32_t bad_service;       /* ServicesList tag to add, 0 none */
+    bool bad_gfste;
+    bool bad_template;
+    bool opt_usim_only;         /* opt-usim without a usim PE */
+    bool second_usim;
+    bool missing_puk;
+    uint8_t aka_alg;            /* 0 = milenage default */
+    bool aka_not_mandated;
+    bool application;           /* add an application PE */
+    bool application_mandated;
+    bool gfm_overflow;
+    bool gfm_link;
+    bool usim_df_link;          /* usim PE, not mandated, EF.IMSI linked to the MF */
+};
+
+static void pe_header(struct tlv_writer *w, bool mandated, unsigned id)
+{
+    static const uint8_t none[1];
+    tlv_open(w, 0xA0);
+    if (mandated)
+        tlv_put(w, 0x80, none, 0);
+    tlv_put_int(w, 0x81, id);
+    tlv_close(w);
+}
+
+static void build(const struct opts *o, uint8_t *buf, size_t cap, size_t *len)
+{
+    static const uint8_t none[1];
+    struct tlv_writer w;
+    unsigned id = 1;
+    tlv_writer_init(&w, buf, cap);
+    /* header */
+    tlv_open(&w, 0xA0);
+    tlv_put_int(&w, 0x80, o->major ? o->major : 3);
+    tlv_put_int(&w, 0x81, o->major ? o->minor : 3);
+    tlv_put(&w, 0x83, HDR_ICCID, 10);
+    tlv_open(&w, 0xA5);
+    tlv_put(&w, 0x81, none, 0);                          /* usim */
+    tlv_put(&w, 0x84, none, 0);                          /* milenage */
+    if (o->bad_service)
+        tlv_put(&w, o->bad_service, none, 0);
+    tlv_close(&w);
+    tlv_open(&w, 0xA6);
+    tlv_put(&w, 0x06, OID_MF, sizeof OID_MF);
+    if (o->bad_gfste)
+        tlv_put(&w, 0x06, OID_BAD, sizeof OID_BAD);
+    tlv_close(&w);
+    tlv_close(&w);
+    /* mf: template only */
+    tlv_open(&w, 0xB0);
+    pe_header(&w, true, id++);
+    tlv_put(&w, 0x81, o->bad_template ? OID_BAD : OID_MF, sizeof OID_MF);
+    tlv_close(&w);
+    /* pukCodes: PUK 01 = 12345678 (10/10) */
+    tlv_open(&w, 0xA3);
+    pe_header(&w, true, id++);
+    tlv_open(&w, 0xA1);
+    tlv_open(&w, 0x30);
+    tlv_put_int(&w, 0x80, 1);
+    tlv_put(&w, 0x81, (const uint8_t *)"12345678", 8);
+    tlv_close(&w);
+    tlv_close(&w);
+    tlv_close(&w);
+    /* pinCodes: PIN 01 = "1234" FF.., unblocked by PUK 01 (or 02), 3/2 tries, enabled;
+     * ADM1 (0A) 8 digits, disabled attribute 6 */
+    tlv_open(&w, 0xA2);
+    pe_header(&w, true, id++);
+    tlv_open(&w, 0xA1);
+    tlv_open(&w, 0xA0);
+    tlv_open(&w, 0x30);
+    tlv_put_int(&w, 0x80, 1);
+    tlv_put(&w, 0x81, (const uint8_t *)"1234\xFF\xFF\xFF\xFF", 8);
+    tlv_put_int(&w, 0x82, o->missing_puk ? 2 : 1);
+    tlv_put_int(&w, 0x84, 0x32);
+    tlv_close(&w);
+    tlv_open(&w, 0x30);
+    tlv_put_int(&w, 0x80, 0x0A);
+    tlv_put(&w, 0x81, (const uint8_t *)"87654321", 8);
+    tlv_put_int(&w, 0x83, 6);
+    tlv_close(&w);
+    tlv_close(&w);
+    tlv_close(&w);
+    tlv_close(&w);
+    /* usim: ADF (temporary FID 7FD0) + EF.IMSI */
+    for (int n = 0; n < (o->second_usim ? 2 : 1) && !o->opt_usim_only; n++) {
+        tlv_open(&w, 0xB3);
+        pe_header(&w, !o->usim_df_link, id++);
+        tlv_put(&w, 0x81, OID_USIM, sizeof OID_USIM);
+        tlv_open(&w, 0xA2);
+        tlv_open(&w, 0xA1);
+        tlv_put(&w, 0x82, (const uint8_t *)"\x78\x21", 2);
+        tlv_put(&w, 0x83, (const uint8_t *)"\x7F\xD0", 2);
+        tlv_put(&w, 0x84, USIM_AID, sizeof USIM_AID);
+        tlv_close(&w);
+        tlv_close(&w);
+        tlv_open(&w, 0xA3);
+        if (o->usim_df_link) {
+            tlv_open(&w, 0xA1);
+            tlv_put(&w, 0xC7, (const uint8_t *)"\x3F\x00", 2);
+            tlv_close(&w);
+        } else {
+            tlv_put(&w, 0x83, IMSI, sizeof IMSI);
+        }
+        tlv_close(&w);
+        tlv_close(&w);
+    }
+    if (o->opt_usim_only) {
+        tlv_open(&w, 0xB4);
+        pe_header(&w, true, id++);
+        tlv_put(&w, 0x81, OID_OPT_USIM, sizeof OID_OPT_USIM);
+        tlv_close(&w);
+    }
+    /* akaParameter */
+    tlv_open(&w, 0xA4);
+    pe_header(&w, !o->aka_not_mandated, id++);
+    tlv_open(&w, 0xA1);
+    tlv_open(&w, 0xA1);
+    tlv_put_int(&w, 0x80, o->aka_alg ? o->aka_alg : 1);
+    tlv_put(&w, 0x81, none, 1);
+    tlv_put(&w, 0x82, K, 16);
+    tlv_put(&w, 0x83, OPC, 16);
+    tlv_put(&w, 0x84, (const uint8_t *)"\x41\x01\x21\x41\x61", 5);
+    tlv_close(&w);
+    tlv_close(&w);
+    tlv_put(&w, 0x82, (const uint8_t *)"\x01", 1);     /* sqnOptions: no check */
+    tlv_close(&w);
+    /* genericFileManagement: EF 6FFE (transparent 4) under ADF.USIM, filled */
+    if (o->gfm_overflow || o->gfm_link) {
+        tlv_open(&w, 0xA1);
+        pe_header(&w, true, id++);
+        tlv_open(&w, 0xA1);
+        tlv_open(&w, 0x30);
+        tlv_put(&w, 0x80, (const uint8_t *)"\x7F\xD0", 2);
+        tlv_open(&w, 0x62);
+        tlv_put(&w, 0x82, (const uint8_t *)"\x41\x21", 2);
+        tlv_put(&w, 0x83, (const uint8_t *)"\x6F\xFE", 2);
+        tlv_put(&w, 0x80, (const uint8_t *)"\x04", 1);
+        tlv_close(&w);
+        tlv_put_int(&w, 0x02, 1);
+        tlv_put(&w, 0x81, (const uint8_t *)"\xAA\xBB\xCC\xDD", o->gfm_overflow ? 4 : 3);
+        if (o->gfm_link) {                              /* 2FFD under MF -> 6FFE */
+            tlv_put(&w, 0x80, none, 0);
+            tlv_open(&w, 0x62);
+            tlv_put(&w, 0x82, (const uint8_t *)"\x41\x21", 2);
+            tlv_put(&w, 0x83, (const uint8_t *)"\x2F\xFD", 2);
+            tlv_put(&w, 0xC7, (const uint8_t *)"\x7F\xD0\x6F\xFE", 4);
+            tlv_close(&w);
+        }
+        tlv_close(&w);
+        tlv_close(&w);
+        tlv_close(&w);
+    }
+    if (o->application) {
+        tlv_open(&w, 0xA8);
+        pe_header(&w, o->application_mandated, 77);
+        tlv_close(&w);
+    }
+    tlv_open(&w, 0xAA);
+    pe_header(&w, true, 99);
+    tlv_close(&w);
+    assert_true(tlv_writer_ok(&w));
+    *len = w.len;
+}
+
+static void meta_of(const uint8_t hdr[10], uint8_t meta[10])
+{
+    for (int k = 0; k < 10; k++)
+        meta[k] = (uint8_t)(hdr[k] << 4 | hdr[k] >> 4);
+}
+
+/* Install o's profile; returns finish's result, the response in resp. The install is
+ * returned through *out when non-NULL (caller frees). */
+static int run(const struct opts *o, size_t budget, uint8_t *resp, size_t *rl,
+               struct ppi_install **out)
+{
+    uint8_t buf[4096], meta[10], local[256];
+    size_t n;
+    struct tlv_writer w;
+    build(o, buf, sizeof buf, &n);
+    meta_of(HDR_ICCID, meta);
+    struct ppi_install *p = ppi_install_begin(meta, budget);
+    assert_non_null(p);
+    for (size_t off = 0; off < n; off += 5)          /* small slices */
+        if (ppi_install_feed(p, buf + off, n - off < 5 ? n - off : 5) != PPI_OK)
+            break;
+    tlv_writer_init(&w, resp ? resp : local, 256);
+    int rc = ppi_install_finish(p, &w);
+    assert_true(tlv_writer_ok(&w));
+    if (rl)
+        *rl = w.len;
+    if (out)
+        *out = p;
+    else
+        ppi_install_free(p);
+    return rc;
+}
+
+/* The last PEStatus of a response: status, identification, additional info (-1). */
+static void last_status(const uint8_t *r, size_t rl, long *st, long *id, long *info,
+                        bool *aborted)
+{
+    struct tlv top, list, e = {0}, f;
+    struct tlv_cursor c;
+    int64_t v;
+    assert_true(tlv_parse(r, rl, &top));
+    assert_true(tlv_find(top.value, top.len, 0xA0, &list));
+    *aborted = tlv_find(top.value, top.len, 0x81, &f);
+    tlv_cursor_init(&c, list.value, list.len);
+    bool any = false;
+    while (tlv_next(&c, &f)) {
+        e = f;
+        any = true;
+    }
+    assert_true(any);
+    *st = *id = *info = -1;
+    if (tlv_find(e.value, e.len, 0x80, &f) && tlv_get_int(f.value, f.len, &v))
+        *st = (long)v;
+    if (tlv_find(e.value, e.len, 0x81, &f) && tlv_get_int(f.value, f.len, &v))
+        *id = (long)v;
+    if (tlv_find(e.value, e.len, 0x82, &f) && tlv_get_int(f.value, f.len, &v))
+        *info = (long)v;
+}
+
+static void expect_status(const struct opts *o, int rc_exp, long st_exp, long id_exp,
+                          long info_exp)
+{
+    uint8_t r[256];
+    size_t rl;
+    long st, id, info;
+    bool ab;
+    int rc = run(o, 1u << 20, r, &rl, NULL);
+    assert_int_equal(rc, rc_exp);
+    last_status(r, rl, &st, &id, &info, &ab);
+    assert_int_equal(st, st_exp);
+    assert_int_equal(id, id_exp);
+    if (info_exp != -2)
+        assert_int_equal(info, info_exp);
+    assert_int_equal(ab, rc_exp != PPI_OK);
+}
+
+/* ------------------------------------------------------------ own profiles */
+
+static void test_built_profile(void **state)
+{
+    (void)state;
+    struct opts o = {0};
+    struct ppi_install *p;
+    uint8_t r[256];
+    size_t rl;
+    assert_int_equal(run(&o, 1u << 20, r, &rl, &p), PPI_OK);
+    const struct profile_image *img = ppi_install_image(p);
+    assert_non_null(img);
+    const struct fs *fs = &img->fs;
+    assert_true(fs->n > 3);
+    assert_int_equal(fs->files[0].type, FS_MF);
+    int adf = fs_find_adf(fs, USIM_AID, 7, 0);
+    assert_int_not_equal(adf, FS_NONE);
+    int imsi = fs_child(fs, adf, 0x6F07);
+    assert_int_not_equal(imsi, FS_NONE);
+    assert_int_equal(fs->files[imsi].sfi, 7);
+    assert_memory_equal(fs->files[imsi].data, IMSI, 9);
+    /* PINs */
+    struct pin_set pins = img->pins;
+    struct pin *pin1 = pin_find(&pins, 1), *adm = pin_find(&pins, 0x0A);
+    assert_non_null(pin1);
+    assert_non_null(adm);
+    assert_memory_equal(pin1->value, "1234\xFF\xFF\xFF\xFF", 8);
+    assert_int_equal(pin1->tries_max, 3);
+    assert_int_equal(pin1->tries_left, 2);
+    assert_true(pin1->enabled);
+    assert_true(pin1->has_puk);
+    assert_memory_equal(pin1->puk, "12345678", 8);
+    assert_int_equal(pin1->puk_tries_max, 10);
+    assert_false(adm->enabled);                      /* attributes 6: b1 clear */
+    assert_false(adm->has_puk);
+    assert_int_equal(adm->tries_max, 3);
+    /* NAA: Milenage with the profile's constants, for ADF.USIM */
+    assert_int_equal(img->n_naa, 1);
+    assert_int_equal(img->naa[0].adf, adf);
+    assert_int_equal(img->naa[0].aka.alg, AKA_MILENAGE);
+    assert_memory_equal(img->naa[0].aka.k, K, 16);
+    assert_memory_equal(img->naa[0].aka.opc, OPC, 16);
+    assert_memory_equal(img->naa[0].aka.r, "\x41\x01\x21\x41\x61", 5);
+    assert_false(img->naa[0].sqn_check);
+    size_t sz = ppi_install_size(p);
+    assert_true(sz > 0);
+    ppi_install_free(p);
+
+    /* budget: exactly the image fits, one octet less does not */
+    assert_int_equal(run(&o, sz, NULL, NULL, NULL), PPI_OK);
+    assert_int_equal(run(&o, sz - 1, r, &rl, NULL), PPI_EMEMORY);
+    long st, id, info;
+    bool ab;
+    last_status(r, rl, &st, &id, &info, &ab);
+    assert_int_equal(st, 4);
+    assert_true(ab);
+}
+
+static void test_gfm(void **state)
+{
+    (void)state;
+    struct opts o = { .gfm_link = true };
+    struct ppi_install *p;
+    assert_int_equal(run(&o, 1u << 20, NULL, NULL, &p), PPI_OK);
+    const struct fs *fs = &ppi_install_image(p)->fs;
+    int adf = fs_find_adf(fs, USIM_AID, 7, 0);
+    int ef = fs_child(fs, adf, 0x6FFE), ln = fs_child(fs, 0, 0x2FFD);
+    assert_int_not_equal(ef, FS_NONE);
+    assert_int_not_equal(ln, FS_NONE);
+    assert_memory_equal(fs->files[ef].data, "\xFF\xAA\xBB\xCC", 4);   /* offset 1 */
+    assert_int_equal(fs->files[ef].sfi, 0x1E);        /* 5 low bits of 6FFE */
+    assert_int_equal(fs_content_of(fs, ln), ef);
+    ppi_install_free(p);
+}
+
+static void test_pe_errors(void **state)
+{
+    (void)state;
+    struct opts o;
+    /* header: version 3.4 → unsupported-profile-version */
+    o = (struct opts){ .major = 3, .minor = 4 };
+    expect_status(&o, PPI_EVERSION, 31, -1, -1);
+    /* header: a mandatory service the card lacks (contactless 80, eaka 9D) */
+    o = (struct opts){ .bad_service = 0x80 };
+    expect_status(&o, PPI_EPE, 10, -1, 0);
+    o = (struct opts){ .bad_service = 0x9D };
+    expect_status(&o, PPI_EPE, 10, -1, 0x1D);
+    /* header: unknown template OID in the GFSTE list (second entry) */
+    o = (struct opts){ .bad_gfste = true };
+    expect_status(&o, PPI_EPE, 9, -1, 1);
+    /* mf with an unknown templateID */
+    o = (struct opts){ .bad_template = true };
+    expect_status(&o, PPI_EPE, 9, 1, -1);
+    /* PIN naming a PUK not defined → pin-code-missing */
+    o = (struct opts){ .missing_puk = true };
+    expect_status(&o, PPI_EPE, 11, 3, -1);
+    /* opt-usim without a usim PE → bad-values */
+    o = (struct opts){ .opt_usim_only = true };
+    expect_status(&o, PPI_EPE, 3, 4, -1);
+    /* two usim PEs → invalid-request-format */
+    o = (struct opts){ .second_usim = true };
+    expect_status(&o, PPI_EPE, 5, 5, -1);
+    /* unknown algorithm: mandated aborts, not mandated is skipped */
+    o = (struct opts){ .aka_alg = 9 };
+    expect_status(&o, PPI_EPE, 10, 5, -1);
+    o = (struct opts){ .aka_alg = 9, .aka_not_mandated = true };
+    uint8_t r[256];
+    size_t rl;
+    struct ppi_install *p;
+    assert_int_equal(run(&o, 1u << 20, r, &rl, &p), PPI_OK);
+    assert_int_equal(ppi_install_image(p)->n_naa, 0);
+    ppi_install_free(p);
+    /* application PE: not executed; reported pe-not-supported, fatal only if mandated */
+    o = (struct opts){ .application = true };
+    assert_int_equal(run(&o, 1u << 20, r, &rl, NULL), PPI_OK);
+    struct tlv top, list, first, f;
+    assert_true(tlv_parse(r, rl, &top));
+    assert_true(tlv_find(top.value, top.len, 0xA0, &list));
+    assert_true(tlv_parse(list.value, list.len, &first));
+    assert_true(tlv_find(first.value, first.len, 0x80, &f));
+    assert_int_equal(f.value[0], 1);
+    assert_true(tlv_find(first.value, first.len, 0x81, &f));
+    assert_int_equal(f.value[0], 77);
+    o = (struct opts){ .application = true, .application_mandated = true };
+    expect_status(&o, PPI_EPE, 1, 77, -1);
+    /* a non-mandated usim PE failing half-way (link to a DF: feature-not-supported) is
+     * reported and taken back whole: no ADF, the NAA then serves every NAA */
+    o = (struct opts){ .usim_df_link = true };
+    assert_int_equal(run(&o, 1u << 20, r, &rl, &p), PPI_OK);
+    assert_int_equal(fs_find_adf(&ppi_install_image(p)->fs, USIM_AID, 7, 0), FS_NONE);
+    for (size_t i = 0; i < ppi_install_image(p)->fs.n; i++) {  /* nothing of the usim */
+        assert_int_not_equal(ppi_install_image(p)->fs.files[i].type, FS_ADF);
+        assert_int_not_equal(ppi_install_image(p)->fs.files[i].fid, 0x6F07);
+    }
+    assert_int_equal(ppi_install_image(p)->naa[0].adf, FS_NONE);
+    assert_true(tlv_parse(r, rl, &top));
+    assert_true(tlv_find(top.value, top.len, 0xA0, &list));
+    assert_true(tlv_parse(list.value, list.len, &first));
+    assert_true(tlv_find(first.value, first.len, 0x80, &f));
+    assert_int_equal(f.value[0], 10);
+    ppi_install_free(p);
+    /* fillFileContent beyond the file → bad-values */
+    o = (struct opts){ .gfm_overflow = true };
+    expect_status(&o, PPI_EPE, 3, 6, -1);
+}
+
+/* ------------------------------------------------------------ TS.48 profiles */
+
+static const char *shared_dir(void)
+{
+    const char *d = getenv("EUICC_EMU_SHARED");
+    return d ? d : "../shared";
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
+    assert_non_null(b);
+    *len = fread(b, 1, (size_t)n, f);
+    fclose(f);
+    assert_int_equal(*len, (size_t)n);
+    return b;
+}
+
+/* Independent reading of the UPP: the usim PE's EF.IMSI content and the PIN entries. */
+static void check_against_upp(const uint8_t *upp, size_t len, const struct profile_image *img,
+                              int usim, const char *name)
+{
+    struct tlv_cursor c, in, l2, e;
+    struct tlv pe, t, u, x;
+    bool imsi_seen = false;
+    unsigned pins_checked = 0;
+    tlv_cursor_init(&c, upp, len);
+    while (tlv_next(&c, &pe)) {
+        if (pe.tag == 0xB3 && tlv_find(pe.value, pe.len, 0xA3, &t) &&
+            tlv_find(t.value, t.len, 0x83, &u)) {
+            int f = fs_child(&img->fs, usim, 0x6F07);
+            assert_int_not_equal(f, FS_NONE);
+            assert_true(img->fs.files[f].size >= u.len);
+            assert_memory_equal(img->fs.files[f].data, u.value, u.len);
+            imsi_seen = true;
+        }
+        if (pe.tag == 0xA2 && tlv_find(pe.value, pe.len, 0xA1, &t) &&
+            tlv_find(t.value, t.len, 0xA0, &u)) {
+            tlv_enter(&u, &in);
+            while (tlv_next(&in, &x)) {
+                struct tlv ref, val, cnt;
+                uint32_t r, cv = 0x33;
+                assert_true(tlv_find(x.value, x.len, 0x80, &ref));
+                assert_true(tlv_find(x.value, x.len, 0x81, &val));
+                assert_true(tlv_get_uint(ref.value, ref.len, &r));
+                if (tlv_find(x.value, x.len, 0x84, &cnt))
+                    assert_true(tlv_get_uint(cnt.value, cnt.len, &cv));
+                struct pin_set ps = img->pins;
+                struct pin *p = pin_find(&ps, (uint8_t)r);
+                if (!p)
+                    fail_msg("%s: PIN %02X missing", name, r);
+                assert_memory_equal(p->value, val.value, 8);
+                assert_int_equal(p->tries_max, cv >> 4);
+                assert_int_equal(p->tries_left, cv & 15);
+                pins_checked++;
+            }
+        }
+    }
+    (void)l2;
+    (void)e;
+    assert_true(imsi_seen);
+    assert_true(pins_checked >= 3);
+}
+
+static bool dir_lists(const struct fs *fs, const uint8_t *aid, size_t n)
+{
+    int dir = fs_child(fs, 0, 0x2F00);
+    if (dir == FS_NONE)
+        return false;
+    const struct fs_file *f = &fs->files[fs_content_of(fs, dir)];
+    for (unsigned r = 0; r < f->rec_count; r++) {
+        const uint8_t *rec = f->data + (size_t)r * f->rec_len;
+        for (unsigned i = 0; i + n <= f->rec_len; i++)
+            if (memcmp(rec + i, aid, n) == 0)
+                return true;
+    }
+    return false;
+}
+
+static void check_image(const uint8_t *upp, size_t len, const struct profile_image *img,
+                        const char *name)
+{
+    static const uint8_t usim_aid[] = { 0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02 };
+    static const uint8_t isim_aid[] = { 0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x04 };
+    static const uint8_t k[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+    struct tlv h, ic;
+    const struct fs *fs = &img->fs;
+    assert_true(fs->n > 10);
+    assert_int_equal(fs->files[0].type, FS_MF);
+    assert_int_equal(fs->files[0].fid, 0x3F00);
+    /* EF.ICCID = the header's ICCID in EF coding */
+    assert_true(tlv_parse(upp, len, &h));
+    assert_true(tlv_find(h.value, h.len, 0x83, &ic));
+    int iccid = fs_child(fs, 0, 0x2FE2);
+    assert_int_not_equal(iccid, FS_NONE);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(fs->files[iccid].data[i],
+                         (uint8_t)(ic.value[i] << 4 | ic.value[i] >> 4));
+    if (!dir_lists(fs, usim_aid, sizeof usim_aid) || !dir_lists(fs, isim_aid, sizeof isim_aid))
+        fail_msg("%s: EF.DIR does not list USIM and ISIM", name);
+    int usim = fs_find_adf(fs, usim_aid, sizeof usim_aid, 0);
+    int isim = fs_find_adf(fs, isim_aid, sizeof isim_aid, 0);
+    assert_int_not_equal(usim, FS_NONE);
+    assert_int_not_equal(isim, FS_NONE);
+    check_against_upp(upp, len, img, usim, name);
+    /* NAA auth: test algorithm, K = 000102..0F; the first for ADF.USIM */
+    assert_true(img->n_naa >= 1);
+    assert_int_equal(img->naa[0].adf, usim);
+    for (size_t i = 0; i < img->n_naa; i++) {
+        assert_int_equal(img->naa[i].aka.alg, AKA_TEST);
+        assert_int_equal(img->naa[i].aka.k_len, 16);
+        assert_memory_equal(img->naa[i].aka.k, k, 16);
+    }
+    assert_true(img->n_sd >= 1);
+}
+
+static void install_ts48(const uint8_t *upp, size_t len, size_t slice, const char *name)
+{
+    uint8_t meta[10], resp[64];
+    struct tlv h, ic;
+    assert_true(tlv_parse(upp, len, &h));
+    assert_true(tlv_find(h.value, h.len, 0x83, &ic));
+    meta_of(ic.value, meta);
+    struct ppi_install *p = ppi_install_begin(meta, 1u << 20);
+    assert_non_null(p);
+    for (size_t off = 0; off < len; off += slice) {
+        if (ppi_install_feed(p, upp + off, len - off < slice ? len - off : slice) != PPI_OK)
+            break;
+    }
+    struct tlv_writer w;
+    tlv_writer_init(&w, resp, sizeof resp);
+    int rc = ppi_install_finish(p, &w);
+    if (rc != PPI_OK) {
+        print_error("%s: ", name);
+        for (size_t i = 0; i < w.len; i++)
+            print_error("%02X", resp[i]);
+        print_error("\n");
+        fail_msg("%s: finish %d", name, rc);
+    }
+    const struct profile_image *img = ppi_install_image(p);
+    assert_non_null(img);
+    check_image(upp, len, img, name);
+    /* persisted and read back: the same facts */
+    struct store *s;
+    struct profile_image back;
+    assert_int_equal(store_open_memory(&s), 0);
+    assert_int_equal(store_begin(s), 0);
+    assert_int_equal(ppi_install_commit(p, s, 2), PPI_OK);
+    assert_int_equal(store_commit(s), 0);
+    assert_int_equal(store_reload(s), 0);
+    profile_image_init(&back);
+    assert_int_equal(profile_image_load(s, 2, &back), 0);
+    check_image(upp, len, &back, name);
+    assert_int_equal(back.fs.n, img->fs.n);
+    print_message("%s: %zu files, image %zu octets (UPP %zu)\n", name, img->fs.n,
+                  ppi_install_size(p), len);
+    profile_image_free(&back);
+    store_close(s);
+    ppi_install_free(p);
+}
+
+static void test_ts48_images(void **state)
+{
+    (void)state;
+    char dir[1024], path[1400];
+    snprintf(dir, sizeof dir, "%s/profiles/ts48", shared_dir());
+    DIR *d = opendir(dir);
+    if (!d) {
+        print_message("SKIP: %s absent (set EUICC_EMU_SHARED)\n", dir);
+        skip();
+    }
+    struct dirent *e;
+    int count = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t nl = strlen(e->d_name);
+        if (nl < 5 || strcmp(e->d_name + nl - 4, ".der") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t len = 0;
+        uint8_t *upp = read_file(path, &len);
+        assert_non_null(upp);
+        install_ts48(upp, len, 1008, e->d_name);
+        install_ts48(upp, len, 13, e->d_name);
+        free(upp);
+        count++;
+    }
+    closedir(d);
+    assert_true(count > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_built_profile),
+        cmocka_unit_test(test_gfm),
+        cmocka_unit_test(test_pe_errors),
+        cmocka_unit_test(test_ts48_images),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
