@@ -20,10 +20,13 @@
  * handles (ppi/ppi.h; it accepts 2.x and 3.0 .. 3.3). */
 static const uint8_t PROFILE_VERSION[3] = { PPI_SAIP_MAJOR, PPI_SAIP_MINOR, PPI_SAIP_PATCH };
 
-/* uiccCapability (SAIP UICCCapability bits): none yet — the card has no NAA, no
- * Java Card runtime and no file-system PE support until the PPI lands; bits are
- * added here as features become real (usimSupport 1, akaMilenage 4, ...). */
-#define UICC_CAPABILITY      0u
+/* uiccCapability (SAIP UICCCapability bits): what the UICC personality really runs —
+ * usimSupport(1), isimSupport(2), akaMilenage(4), akaTuak128(6), akaTuak256(7),
+ * usimTestAlgorithm(8), berTlvFileSupport(19). Not claimed: CSIM (no CSIM commands;
+ * its files are only kept), CAVE, GBA/MBMS, EAP, Java Card (no byte code runs),
+ * DF links, CAT TP, SUCI, SCP11. */
+#define UICC_CAPABILITY ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 6) | (1u << 7) | \
+                         (1u << 8) | (1u << 19))
 #define UICC_CAPABILITY_BITS 32u
 
 /* rspCapability: additionalProfile(0) when a slot and memory are free. crlSupport(1),

@@ -184,9 +184,9 @@ static const char *info2(struct fx *f, unsigned apps, uint32_t free_nvm, const c
     snprintf(pk, sizeof pk, "%s", pkid_hex(f));
     snprintf(mid, sizeof mid, "840F 8101%02X 8204%08X 830400018000", apps, free_nvm);
     snprintf(out, sizeof out,
-             "BF22%02X 8103030301 8203020500 8303%s %s 850100 %s A916 0414%s AA16 0414%s "
+             "BF22%02X 8103030301 8203020500 8303%s %s 8504046B8010 %s A916 0414%s AA16 0414%s "
              "8B0100 0403000000 0C0E4555494343 2D454D552D54455354",
-             (unsigned)(strlen(rspcap) == 6 ? 0x6E : 0x6F),
+             (unsigned)(strlen(rspcap) == 6 ? 0x71 : 0x72),
              fw_hex(), mid, rspcap, pk, pk);
     return out;
 }
@@ -231,7 +231,7 @@ static void test_euicc_info2_table_full(void **state)
     assert_int_equal(fx_run(f, "BF2200"), 0x9000);
     assert_int_equal(f->out[3 + 5 + 5 + 5 + 4], PROFILE_SLOTS);  /* installed apps */
     /* rspCapability without additionalProfile */
-    const uint8_t *q = f->out + 3 + 5 + 5 + 5 + 17 + 3;
+    const uint8_t *q = f->out + 3 + 5 + 5 + 5 + 17 + 6;          /* after 85 04 .. */
     assert_memory_equal(q, "\x88\x01\x00", 3);
 }
 

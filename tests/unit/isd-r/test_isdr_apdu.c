@@ -144,10 +144,10 @@ static void test_lpac_chip_info(void **state)
     expect_fetched(x, sw, 0x81, "BF4302A000");
 
     sw = tx(x, "81E2910003BF2200");
-    assert_int_equal(sw, 0x6172);
+    assert_int_equal(sw, 0x6175);
     uint8_t info2[256];
-    assert_int_equal(fetch(x, sw, 0x81, info2, sizeof info2), 0x72);
-    assert_memory_equal(info2, "\xBF\x22\x6F\x81\x03\x03\x03\x01\x82\x03\x02\x05\x00", 13);
+    assert_int_equal(fetch(x, sw, 0x81, info2, sizeof info2), 0x75);
+    assert_memory_equal(info2, "\xBF\x22\x72\x81\x03\x03\x03\x01\x82\x03\x02\x05\x00", 13);
 
     sw = tx(x, "81E2910003BF2D00");
     expect_fetched(x, sw, 0x81, "BF2D02A000");
