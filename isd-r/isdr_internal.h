@@ -102,6 +102,9 @@ int es10c_get_profiles_info(struct isdr *r, const struct tlv *req, struct tlv_wr
 int es10c_set_nickname(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10c_euicc_memory_reset(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 
+/* SGP.32 eUICC Packages (euicc_package.c): EuiccPackageRequest BF51 → EuiccPackageResult */
+int es10b_load_euicc_package(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+
 /* ES10c profile state management (es10c_state.c) */
 int es10c_enable_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10c_disable_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
