@@ -11,6 +11,8 @@
 #   (e) euicc-emu killed (SIGKILL) at random moments of downloads, restarted on its
 #       state: profiles complete, one enabled at most, notification seqs sound, the
 #       retry succeeds (kill_test.sh; KILL_SEED reproduces), SKIP when ../shared absent
+#   (f) TS48V1-A downloaded and enabled, then a T=0 terminal (tests/e2e/pcsc_sim) reads
+#       EF.ICCID / EF.IMSI and runs AUTHENTICATE through pcscd (sim_e2e.sh)
 #   plus: persistent state survives a restart; the command line's error messages;
 #   the --stdio front end.
 # Prints one line per test and "e2e: N passed, N failed, N skipped"; exits 1 on failure.
@@ -35,6 +37,8 @@ done
 . "$here/download_e2e.sh"
 # shellcheck source=kill_test.sh
 . "$here/kill_test.sh"
+# shellcheck source=sim_e2e.sh
+. "$here/sim_e2e.sh"
 
 tmp=$(mktemp -d /tmp/euicc-e2e.XXXXXX)
 cleanup() {
@@ -162,6 +166,9 @@ fi
 
 # (d) profile download and life cycle through PC/SC
 download_e2e
+
+# (f) the enabled TS.48 profile as a SIM: EF.ICCID, EF.IMSI, AUTHENTICATE over T=0
+sim_e2e
 
 # (e) power loss during downloads
 kill_test

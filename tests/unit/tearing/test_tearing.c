@@ -1,7 +1,8 @@
 /* tests/unit/tearing/test_tearing.c — power loss at every persistent write.
  *
  * Scenario S (through card_transmit, tests/common/download_driver): download A
- * (TS48V1-A) ; enable A ; download B (TS48V1-B) ; enable B (A disabled implicitly) ;
+ * (TS48V1-A) ; enable A ; ENABLE PIN1 of A ; VERIFY PIN1 + AUTHENTICATE (3G, USIM test
+ * algorithm, a fresh SQN each run) on A ; VERIFY a wrong PIN1 on A ; download B (TS48V1-B) ; enable B (A disabled implicitly) ;
  * disable B ; delete A ; retrieve + NotificationSent every notification one by one ;
  * SetNickname B ; SetDefaultDpAddress ; eUICCMemoryReset (all bits).
  *
@@ -15,6 +16,10 @@
  *  (c) the notifications are those before the step or those after it (no loss, no
  *      duplicate seq), and the persistent seq counter is >= every seq ever seen (any
  *      notification made later has a greater seq);
+ *  (e) profile A's PIN1 retry counter (from its stored image) is never above the last
+ *      count the card reported (63CX, or the maximum after a successful VERIFY/ENABLE),
+ *      and its highest stored SQN is never below the highest SQN the card accepted
+ *      (answered DB for): a power loss never gives back a try nor re-opens a used AUTN;
  *  (d) the step retried from its beginning (a download from GetEUICCInfo1) succeeds,
  *      the rest of S completes, and the end state equals the fault-free run's.
  * Prints the number of injection points. Needs <shared>; skips when absent. */
@@ -29,6 +34,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "card/card.h"
+#include "card/pin.h"
 #include "card/profile_image.h"
 #include "card/store.h"
 #include "card/store_ids.h"
@@ -42,11 +49,12 @@
 #define MAX_STEPS  32
 #define MAX_SEEN   256
 
-enum step_kind { DOWNLOAD_A, ENABLE_A, DOWNLOAD_B, ENABLE_B, DISABLE_B, DELETE_A,
+enum step_kind { DOWNLOAD_A, ENABLE_A, PIN1_ENABLE_A, AUTH_A, PIN1_WRONG_A, DOWNLOAD_B, ENABLE_B, DISABLE_B, DELETE_A,
                  REMOVE_NOTIF, NICKNAME_B, SET_DEFAULT_DP, MEMORY_RESET };
 
 static const char *const KIND_NAME[] = {
-    "download A", "enable A", "download B", "enable B", "disable B", "delete A",
+    "download A", "enable A", "ENABLE PIN1 A", "VERIFY+AUTHENTICATE A",
+    "VERIFY wrong PIN1 A", "download B", "enable B", "disable B", "delete A",
     "remove notification", "SetNickname B", "SetDefaultDpAddress", "eUICCMemoryReset",
 };
 
@@ -74,7 +82,19 @@ struct t {
     long retried;                 /* injection points whose step was retried */
     uint32_t seen[MAX_SEEN];      /* every seqNumber the card has shown in this run */
     size_t nseen;
+    /* (e) what the card said about profile A's PIN1 and SQN in this run */
+    unsigned pin1_reported;       /* last retry count the card reported */
+    uint64_t sqn_accepted;        /* highest SQN answered with DB (0: none) */
+    uint32_t auth_seq;            /* network SEQ counter: fresh for every AUTHENTICATE */
 };
+
+/* TS48V1-A: ADF.USIM AID, PIN1 "0000" (disabled, 3 tries), K = 000102..0F (test
+ * algorithm) — from its UPP (vectors/upp_TS48V1-A-UNIQUE.json) */
+static const uint8_t A_USIM_AID[] = {0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02, 0xFF,
+                                     0x49, 0xFF, 0x05, 0x89};
+static const uint8_t A_PIN1[8] = {0x30, 0x30, 0x30, 0x30, 0xFF, 0xFF, 0xFF, 0xFF};
+static const uint8_t A_WRONG[8] = {0x39, 0x38, 0x37, 0x36, 0xFF, 0xFF, 0xFF, 0xFF};
+#define A_PIN1_MAX 3u
 
 /* ---------------------------------------------------------------------- views */
 
@@ -153,6 +173,137 @@ static uint32_t persisted_counter(struct t *t)
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
+/* One terminal command on the basic channel (61xx: GET RESPONSE); the SW, data in r. */
+static unsigned term(struct t *t, const uint8_t *c, size_t n, uint8_t *r, size_t *rlen)
+{
+    uint8_t buf[300];
+    size_t l = card_transmit(t->d.card, c, n, buf, sizeof buf);
+    if (l < 2)
+        return 0;
+    unsigned sw = (unsigned)(buf[l - 2] << 8 | buf[l - 1]);
+    *rlen = 0;
+    if ((sw >> 8) == 0x61) {
+        uint8_t g[5] = {0x00, 0xC0, 0x00, 0x00, (uint8_t)sw};
+        l = card_transmit(t->d.card, g, 5, buf, sizeof buf);
+        if (l < 2)
+            return 0;
+        sw = (unsigned)(buf[l - 2] << 8 | buf[l - 1]);
+    }
+    if (r != NULL) {
+        memcpy(r, buf, l - 2);
+        *rlen = l - 2;
+    }
+    return sw;
+}
+
+static unsigned pin_cmd(struct t *t, uint8_t ins, const uint8_t v[8])
+{
+    uint8_t c[13] = {0x00, ins, 0x00, 0x01, 0x08};
+    size_t rl;
+    memcpy(c + 5, v, 8);
+    unsigned sw = term(t, c, sizeof c, NULL, &rl);
+    if ((sw & 0xFFF0) == 0x63C0)
+        t->pin1_reported = sw & 0x0F;
+    else if (sw == 0x9000)
+        t->pin1_reported = A_PIN1_MAX;
+    return sw;
+}
+
+/* The PIN/AUTHENTICATE steps on A, as a terminal on the basic channel; the ISD-R is
+ * selected again afterwards for the LPA steps. */
+static int uicc_step(struct t *t, enum step_kind k)
+{
+    uint8_t sel[5 + sizeof A_USIM_AID] = {0x00, 0xA4, 0x04, 0x04, sizeof A_USIM_AID};
+    uint8_t r[300];
+    size_t rl;
+    int rc = -1;
+    memcpy(sel + 5, A_USIM_AID, sizeof A_USIM_AID);
+    if (term(t, sel, sizeof sel, r, &rl) != 0x9000)
+        return -1;
+    if (k == PIN1_ENABLE_A) {
+        unsigned sw = pin_cmd(t, 0x28, A_PIN1);
+        rc = sw == 0x9000 || sw == 0x6985 ? 0 : -1;     /* 6985: enabled already */
+    } else if (k == PIN1_WRONG_A) {
+        rc = (pin_cmd(t, 0x20, A_WRONG) & 0xFFF0) == 0x63C0 ? 0 : -1;
+    } else if (pin_cmd(t, 0x20, A_PIN1) == 0x9000) {     /* AUTH_A */
+        /* network side, USIM test algorithm (TS 34.108 §8.1.2): XDOUT = K xor RAND,
+         * AK = XDOUT[3..8], MAC = XDOUT[0..7] xor SQN||AMF */
+        uint8_t c[5 + 34] = {0x00, 0x88, 0x00, 0x81, 34, 16}, x[16], sqn[6];
+        uint64_t s = (uint64_t)++t->auth_seq << 5 | 3;   /* IND 3 */
+        for (int i = 0; i < 6; i++)
+            sqn[i] = (uint8_t)(s >> (40 - 8 * i));
+        for (int i = 0; i < 16; i++) {
+            c[6 + i] = (uint8_t)(0xA0 + i);
+            x[i] = (uint8_t)i ^ c[6 + i];
+        }
+        c[22] = 16;
+        for (int i = 0; i < 6; i++)
+            c[23 + i] = sqn[i] ^ x[3 + i];
+        c[29] = 0x80;
+        c[30] = 0x00;
+        for (int i = 0; i < 8; i++)
+            c[31 + i] = x[i] ^ c[23 + i] ^ x[3 + i];
+        for (int i = 6; i < 8; i++)
+            c[31 + i] = x[i] ^ c[23 + i];
+        if (term(t, c, sizeof c, r, &rl) == 0x9000 && rl >= 18 && r[0] == 0xDB &&
+            r[1] == 16 && memcmp(r + 2, x, 16) == 0) {
+            if (s > t->sqn_accepted)
+                t->sqn_accepted = s;
+            rc = 0;
+        }
+    }
+    if (lpa_select_isdr(&t->d.t) != 0)
+        return -1;
+    return rc;
+}
+
+/* Profile A's PIN1 counter and highest stored SQN from the store; false when A is not
+ * installed. */
+static bool a_secrets(struct t *t, unsigned *tries, uint64_t *sqn)
+{
+    struct profile_record *rec = malloc(sizeof *rec);
+    struct profile_image img;
+    bool ok = false;
+    assert_non_null(rec);
+    profile_image_init(&img);
+    if (profile_find_iccid(t->d.store, t->iccid[0], rec) == 0 &&
+        profile_image_load(t->d.store, rec->slot, &img) == 0) {
+        struct pin *p = pin_find(&img.pins, 0x01);
+        assert_non_null(p);
+        *tries = p->tries_left;
+        *sqn = 0;
+        for (size_t n = 0; n < img.n_naa; n++)
+            for (size_t i = 0; i < SQN_ARRAY; i++) {
+                uint64_t v = 0;
+                for (int b = 0; b < 6; b++)
+                    v = v << 8 | img.naa[n].sqn[i][b];
+                if (v > *sqn)
+                    *sqn = v;
+            }
+        ok = true;
+    }
+    profile_image_free(&img);
+    free(rec);
+    return ok;
+}
+
+/* (e) after a restart: no try given back, no accepted SQN forgotten. */
+static void check_secrets(struct t *t, long n, size_t k)
+{
+    unsigned tries;
+    uint64_t sqn;
+    if (!a_secrets(t, &tries, &sqn))
+        return;
+    if (tries > t->pin1_reported)
+        fail_msg("write %ld, step %zu (%s): PIN1 counter went back: %u tries stored, the "
+                 "card had reported %u", n, k, KIND_NAME[t->step[k]], tries,
+                 t->pin1_reported);
+    if (sqn < t->sqn_accepted)
+        fail_msg("write %ld, step %zu (%s): SQN went back: %llx stored, %llx accepted", n,
+                 k, KIND_NAME[t->step[k]], (unsigned long long)sqn,
+                 (unsigned long long)t->sqn_accepted);
+}
+
 /* Run one step; 0 when the card did it, -1 when it answered otherwise. */
 static int run_step(struct t *t, enum step_kind k)
 {
@@ -169,6 +320,10 @@ static int run_step(struct t *t, enum step_kind k)
     }
     case ENABLE_A:
         return dl_enable(d, t->iccid[0]) == 0 ? 0 : -1;
+    case PIN1_ENABLE_A:
+    case AUTH_A:
+    case PIN1_WRONG_A:
+        return uicc_step(t, k);
     case ENABLE_B:
         return dl_enable(d, t->iccid[1]) == 0 ? 0 : -1;
     case DISABLE_B:
@@ -297,7 +452,8 @@ static int setup(void **state)
     t->init = malloc(t->init_len);
     assert_non_null(t->init);
     memcpy(t->init, img, t->init_len);
-    static const enum step_kind head[] = { DOWNLOAD_A, ENABLE_A, DOWNLOAD_B, ENABLE_B,
+    static const enum step_kind head[] = { DOWNLOAD_A, ENABLE_A, PIN1_ENABLE_A, AUTH_A,
+                                           PIN1_WRONG_A, DOWNLOAD_B, ENABLE_B,
                                            DISABLE_B, DELETE_A };
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         t->step[t->nsteps++] = head[i];
@@ -331,6 +487,8 @@ static void fresh_card(struct t *t)
     assert_int_equal(store_reload(t->d.store), 0);
     assert_int_equal(dl_card_open(&t->d), 0);
     t->nseen = 0;
+    t->pin1_reported = A_PIN1_MAX;                /* the pinCodes PE: 3 of 3 */
+    t->sqn_accepted = 0;
 }
 
 /* The fault-free run: W and the view before/after every step. */
@@ -347,8 +505,14 @@ static void clean_run(struct t *t)
     t->w[t->nsteps] = store_write_count(t->d.store) - base;
     assert_int_equal(read_view(t, &t->clean[t->nsteps]), 0);
     /* the scenario did what it says */
-    assert_int_equal(t->clean[6].nn, N_REMOVE);       /* before the removals */
-    assert_int_equal(t->clean[6 + N_REMOVE].nn, 0);
+    size_t first_remove = 0;
+    while (t->step[first_remove] != REMOVE_NOTIF)
+        first_remove++;
+    assert_int_equal(t->clean[first_remove].nn, N_REMOVE);   /* before the removals */
+    assert_int_equal(t->clean[first_remove + N_REMOVE].nn, 0);
+    /* the UICC steps did what they say: one try spent, one SQN accepted */
+    assert_int_equal(t->pin1_reported, A_PIN1_MAX - 1);
+    assert_true(t->sqn_accepted != 0);
     assert_int_equal(t->clean[t->nsteps - 1].np, 1);
     assert_string_equal(t->clean[t->nsteps - 1].p[0].nickname, NICKNAME);
     assert_string_equal(t->clean[t->nsteps - 1].default_dp, DEFAULT_DP);
@@ -383,6 +547,7 @@ static void inject(struct t *t, long n)
         fail_msg("write %ld: the card does not restart", n);
     assert_int_equal(read_view(t, &v), 0);
     check_profiles(t, &v);
+    check_secrets(t, n, k);
     bool before = same_profiles(&v, &t->clean[k]), after = same_profiles(&v, &t->clean[k + 1]);
     if (!before && !after)
         fail_msg("write %ld, step %zu (%s): profiles neither before nor after the step", n, k,
