@@ -45,10 +45,12 @@ int es10a_get_euicc_configured_addresses(struct isdr *r, const struct tlv *req,
     return ISDR_OK;
 }
 
-static void set_result(struct isdr *r, struct tlv_writer *resp, int result)
+/* The response tag is the request's: BF3F (ES10a) or BF65 (SGP.32's SetDefaultDpAddress,
+ * same request and response shape). */
+static void set_result(struct isdr *r, struct tlv_writer *resp, uint32_t tag, int result)
 {
     r->outcome = result == RESULT_OK ? "ok" : "undefinedError";
-    tlv_open(resp, 0xBF3F);
+    tlv_open(resp, tag);
     tlv_put_int(resp, 0x80, result);
     tlv_close(resp);
 }
@@ -63,11 +65,11 @@ int es10a_set_default_dp_address(struct isdr *r, const struct tlv *req,
         !isdr_utf8_valid(addr.value, addr.len, &chars))
         return ISDR_EMALFORMED;
     if (addr.len > ISDR_ADDRESS_MAX) {         /* valid, but more than the card keeps */
-        set_result(r, resp, RESULT_UNDEFINED_ERROR);
+        set_result(r, resp, req->tag, RESULT_UNDEFINED_ERROR);
         return ISDR_OK;
     }
     int rc = addr.len == 0 ? store_delete(r->store, SID_ISDR_DEFAULT_DP)
                            : store_put(r->store, SID_ISDR_DEFAULT_DP, addr.value, addr.len);
-    set_result(r, resp, rc == STORE_OK ? RESULT_OK : RESULT_UNDEFINED_ERROR);
+    set_result(r, resp, req->tag, rc == STORE_OK ? RESULT_OK : RESULT_UNDEFINED_ERROR);
     return ISDR_OK;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "card/card.h"
 #include "card/store.h"
 #include "isd-r/isdr_internal.h"
 #include "isd-r/notifications.h"
@@ -80,6 +81,35 @@ int es10b_list_notification(struct isdr *r, const struct tlv *req, struct tlv_wr
     return ISDR_OK;
 }
 
+/* SGP.32 RetrieveNotificationsList with searchCriteria euiccPackageResults (82 NULL):
+ * BF2B { A2 euiccPackageResultList { BF51 ... } } ordered by seqNumber. */
+static int retrieve_euicc_package_results(struct isdr *r, struct tlv_writer *resp)
+{
+    uint32_t seqs[EPR_MAX];
+    size_t n = 0, len;
+    uint8_t *buf = malloc(EPR_RECORD_MAX);
+    size_t start = resp->len;
+    unsigned depth = resp->depth;
+    int rc = buf ? notification_list_eprs(r->store, seqs, EPR_MAX, &n) : STORE_ENOMEM;
+    tlv_open(resp, 0xBF2B);
+    tlv_open(resp, 0xA2);
+    for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+        rc = notification_get_epr(r->store, seqs[i], buf, EPR_RECORD_MAX, &len);
+        if (rc == STORE_OK)
+            tlv_put_raw(resp, buf, len);
+    }
+    tlv_close(resp);
+    tlv_close(resp);
+    free(buf);
+    if (rc != STORE_OK || !tlv_writer_ok(resp)) {
+        resp->len = start;
+        resp->overflow = false;
+        resp->depth = depth;
+        return list_error(r, 0xBF2B, resp);
+    }
+    return ISDR_OK;
+}
+
 int es10b_retrieve_notifications_list(struct isdr *r, const struct tlv *req,
                                       struct tlv_writer *resp)
 {
@@ -100,6 +130,9 @@ int es10b_retrieve_notifications_list(struct isdr *r, const struct tlv *req,
         } else if (f.tag == 0x81 && !f.constructed) {
             if (!isdr_get_bits(f.value, f.len, &filter))
                 return ISDR_EMALFORMED;
+        } else if (f.tag == 0x82 && !f.constructed && f.len == 0 && r->card &&
+                   card_mode(r->card) == CARD_MODE_IOT) {
+            return retrieve_euicc_package_results(r, resp);   /* SGP.32 */
         } else {
             return ISDR_EMALFORMED;
         }

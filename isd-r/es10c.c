@@ -205,13 +205,9 @@ int es10c_set_nickname(struct isdr *r, const struct tlv *req, struct tlv_writer 
     return ISDR_OK;
 }
 
-#define RESET_DELETE_OPERATIONAL   0x1u
-#define RESET_DELETE_FIELD_TEST    0x2u
-#define RESET_DEFAULT_SMDP_ADDRESS 0x4u
-
-/* Delete the profiles and settings selected by bits inside the open transaction;
- * *done tells whether anything was there to delete. */
-static int memory_reset(struct isdr *r, uint32_t bits, bool *done)
+/* Delete the profiles and settings selected by bits (ISDR_RESET_*) inside the open
+ * transaction; *done tells whether anything was there to delete. */
+int es10c_memory_reset_in_tx(struct isdr *r, uint32_t bits, bool *done)
 {
     struct profile_record *p = malloc(sizeof *p);
     uint8_t slot = 0;
@@ -221,10 +217,12 @@ static int memory_reset(struct isdr *r, uint32_t bits, bool *done)
     *done = false;
     while ((rc = profile_next(r->store, slot, p)) == STORE_OK) {
         slot = p->slot;
-        bool del = ((bits & RESET_DELETE_OPERATIONAL) &&
+        bool del = ((bits & ISDR_RESET_DELETE_OPERATIONAL) &&
                     p->profile_class == PROFILE_CLASS_OPERATIONAL) ||
-                   ((bits & RESET_DELETE_FIELD_TEST) &&
-                    p->profile_class == PROFILE_CLASS_TEST);
+                   ((bits & ISDR_RESET_DELETE_FIELD_TEST) &&
+                    p->profile_class == PROFILE_CLASS_TEST) ||
+                   ((bits & ISDR_RESET_DELETE_PROVISIONING) &&
+                    p->profile_class == PROFILE_CLASS_PROVISIONING);
         if (del) {
             /* deleted whatever its state and PPRs; its delete notifications are made
              * per its notificationConfigurationInfo (SGP.22 §5.7.19); a full list
@@ -240,7 +238,7 @@ static int memory_reset(struct isdr *r, uint32_t bits, bool *done)
     free(p);
     if (rc != STORE_ENOTFOUND)
         return rc;
-    if (bits & RESET_DEFAULT_SMDP_ADDRESS) {
+    if (bits & ISDR_RESET_DEFAULT_SMDP_ADDRESS) {
         size_t len;
         rc = store_size(r->store, SID_ISDR_DEFAULT_DP, &len);
         if (rc == STORE_OK) {
@@ -265,7 +263,10 @@ int es10c_euicc_memory_reset(struct isdr *r, const struct tlv *req, struct tlv_w
         return ISDR_EMALFORMED;
     int rc = store_begin(r->store);
     if (rc == STORE_OK) {
-        rc = memory_reset(r, bits, &done);
+        /* SGP.22 v2.5 defines bits 0..2 only */
+        rc = es10c_memory_reset_in_tx(r, bits & (ISDR_RESET_DELETE_OPERATIONAL |
+                                                 ISDR_RESET_DELETE_FIELD_TEST |
+                                                 ISDR_RESET_DEFAULT_SMDP_ADDRESS), &done);
         if (rc == STORE_OK && done)
             rc = store_commit(r->store);
         else

@@ -170,95 +170,124 @@ static int change_state(struct isdr *r, struct profile_record *p, uint8_t state)
 }
 
 /* Run op inside one transaction: commit on success, abort otherwise. */
-static int finish_transaction(struct isdr *r, int op_rc)
+static int finish_transaction(struct isdr *r, int result)
 {
-    if (op_rc != 0) {
+    if (result != RESULT_OK) {
         store_abort(r->store);
-        return RESULT_UNDEFINED_ERROR;
+        return result < 0 ? RESULT_UNDEFINED_ERROR : result;
     }
     return store_commit(r->store) == STORE_OK ? RESULT_OK : RESULT_UNDEFINED_ERROR;
 }
 
-static int do_enable(struct isdr *r, const struct target *t)
+/* The checks and changes of an enable inside the open transaction: a result code, or
+ * -1 when the store failed (the caller aborts). */
+static int enable_in_tx(struct isdr *r, const struct target *t)
 {
     struct profile_record *p = malloc(2 * sizeof *p);
     if (!p)
-        return RESULT_UNDEFINED_ERROR;
+        return -1;
     struct profile_record *old = p + 1;
     int result;
     int rc = find_target(r, t, p);
     if (rc == STORE_ENOTFOUND) {
         result = RESULT_NOT_FOUND;
     } else if (rc != STORE_OK) {
-        result = RESULT_UNDEFINED_ERROR;
+        result = -1;
     } else if (p->state != PROFILE_DISABLED) {
         result = RESULT_WRONG_STATE;
     } else if ((rc = find_enabled(r, p->slot, old)) < 0) {
-        result = RESULT_UNDEFINED_ERROR;
+        result = -1;
     } else if (rc == 1 && (old->ppr & PPR1_DISABLING_NOT_ALLOWED)) {
         result = RESULT_DISALLOWED_BY_POLICY;
-    } else if (store_begin(r->store) != STORE_OK) {
-        result = RESULT_UNDEFINED_ERROR;
     } else {
         int op = 0;
         if (rc == 1)
             op = change_state(r, old, PROFILE_DISABLED);
         if (op == 0)
             op = change_state(r, p, PROFILE_ENABLED);
-        result = finish_transaction(r, op);
+        result = op == 0 ? RESULT_OK : -1;
     }
     free(p);
     return result;
 }
 
-static int do_disable(struct isdr *r, const struct target *t)
+static int disable_in_tx(struct isdr *r, const struct target *t)
 {
     struct profile_record *p = malloc(sizeof *p);
     if (!p)
-        return RESULT_UNDEFINED_ERROR;
+        return -1;
     int result;
     int rc = find_target(r, t, p);
     if (rc == STORE_ENOTFOUND)
         result = RESULT_NOT_FOUND;
     else if (rc != STORE_OK)
-        result = RESULT_UNDEFINED_ERROR;
+        result = -1;
     else if (p->state != PROFILE_ENABLED)
         result = RESULT_WRONG_STATE;
     else if (p->ppr & PPR1_DISABLING_NOT_ALLOWED)
         result = RESULT_DISALLOWED_BY_POLICY;
-    else if (store_begin(r->store) != STORE_OK)
-        result = RESULT_UNDEFINED_ERROR;
     else
-        result = finish_transaction(r, change_state(r, p, PROFILE_DISABLED));
+        result = change_state(r, p, PROFILE_DISABLED) == 0 ? RESULT_OK : -1;
     free(p);
     return result;
 }
 
-static int do_delete(struct isdr *r, const struct target *t)
+static int delete_in_tx(struct isdr *r, const struct target *t)
 {
     struct profile_record *p = malloc(sizeof *p);
     if (!p)
-        return RESULT_UNDEFINED_ERROR;
+        return -1;
     int result;
     int rc = find_target(r, t, p);
     if (rc == STORE_ENOTFOUND) {
         result = RESULT_NOT_FOUND;
     } else if (rc != STORE_OK) {
-        result = RESULT_UNDEFINED_ERROR;
+        result = -1;
     } else if (p->state != PROFILE_DISABLED) {
         result = RESULT_WRONG_STATE;
     } else if (p->ppr & PPR2_DELETION_NOT_ALLOWED) {
         result = RESULT_DISALLOWED_BY_POLICY;
-    } else if (store_begin(r->store) != STORE_OK) {
-        result = RESULT_UNDEFINED_ERROR;
     } else {
         int op = profile_delete(r->store, p->slot) == STORE_OK ? 0 : -1;
         if (op == 0)
             op = es10c_profile_notify(r, p, NOTIF_EVENT_DELETE);
-        result = finish_transaction(r, op);
+        result = op == 0 ? RESULT_OK : -1;
     }
     free(p);
     return result;
+}
+
+static int do_enable(struct isdr *r, const struct target *t)
+{
+    if (store_begin(r->store) != STORE_OK)
+        return RESULT_UNDEFINED_ERROR;
+    return finish_transaction(r, enable_in_tx(r, t));
+}
+
+static int do_disable(struct isdr *r, const struct target *t)
+{
+    if (store_begin(r->store) != STORE_OK)
+        return RESULT_UNDEFINED_ERROR;
+    return finish_transaction(r, disable_in_tx(r, t));
+}
+
+static int do_delete(struct isdr *r, const struct target *t)
+{
+    if (store_begin(r->store) != STORE_OK)
+        return RESULT_UNDEFINED_ERROR;
+    return finish_transaction(r, delete_in_tx(r, t));
+}
+
+int isdr_state_change_in_tx(struct isdr *r, enum isdr_state_op op,
+                            const uint8_t iccid[10])
+{
+    const struct target t = { .tag = 0x5A, .value = iccid, .len = PROFILE_ICCID_LEN };
+    switch (op) {
+    case ISDR_STATE_ENABLE: return enable_in_tx(r, &t);
+    case ISDR_STATE_DISABLE: return disable_in_tx(r, &t);
+    case ISDR_STATE_DELETE: return delete_in_tx(r, &t);
+    default: return -1;
+    }
 }
 
 static const char *outcome(int result, const char *wrong_state)

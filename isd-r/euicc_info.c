@@ -42,6 +42,12 @@ static const uint8_t PROFILE_VERSION[3] = { PPI_SAIP_MAJOR, PPI_SAIP_MINOR, PPI_
 static const uint8_t PP_VERSION[3] = { 0, 0, 0 };
 #define SAS_ACCREDITATION "EUICC-EMU-TEST"
 
+/* SGP.32 IoT fields */
+#define IPA_MODE_IPAD 0
+static const uint8_t IOT_VERSION[3] = { 1, 2, 0 };   /* SGP.32 v1.2.0 */
+#define FCI_IOT_ENABLED_PROFILE (1u << 1)
+#define FCI_IOT_CONFIG_BITS     2u
+
 /* Free volatile memory reported in extCardResource: the transient buffer an ES10
  * request may fill (STORE DATA reassembly). */
 #define FREE_VOLATILE_MEMORY STOREDATA_MAX
@@ -132,14 +138,41 @@ int euicc_info2_write(struct isdr *r, struct tlv_writer *w)
     tlv_put_int(w, 0x8B, EUICC_CATEGORY_OTHER);
     tlv_put(w, 0x04, PP_VERSION, sizeof PP_VERSION);
     tlv_put(w, 0x0C, (const uint8_t *)SAS_ACCREDITATION, strlen(SAS_ACCREDITATION));
+    if (isdr_is_iot(r)) {
+        /* SGP.32 v1.2: ipaMode [16] (ipad 0: the IPA is in the device; this card has no
+         * IPAe) and iotSpecificInfo [20] { iotVersion [0] SEQUENCE OF VersionType }.
+         * ecallSupported / fallbackSupported / fallbackAllowedUpdateSupported are not
+         * claimed: those mechanisms are not implemented (es10b_iot.c). */
+        tlv_put_int(w, 0x90, IPA_MODE_IPAD);
+        tlv_open(w, 0xB4);
+        tlv_open(w, 0xA0);
+        tlv_put(w, 0x04, IOT_VERSION, sizeof IOT_VERSION);
+        tlv_close(w);
+        tlv_close(w);
+    }
     tlv_close(w);
     return 0;
+}
+
+/* True when a profile is enabled (false also when the table cannot be read). */
+static bool has_enabled_profile(struct isdr *r)
+{
+    struct profile_record *p = malloc(sizeof *p);
+    uint8_t slot = 0;
+    bool found = false;
+    if (!p)
+        return false;
+    while (!found && profile_next(r->store, slot, p) == STORE_OK) {
+        slot = p->slot;
+        found = p->state == PROFILE_ENABLED;
+    }
+    free(p);
+    return found;
 }
 
 void isdr_write_fci(struct isdr *r, struct tlv_writer *w)
 {
     static const uint8_t max_cmd_len = 0xFF;
-    (void)r;
     tlv_open(w, 0x6F);
     tlv_put(w, 0x84, ISDR_AID, ISDR_AID_LEN);
     tlv_open(w, 0xA5);                       /* proprietary data */
@@ -148,5 +181,13 @@ void isdr_write_fci(struct isdr *r, struct tlv_writer *w)
     tlv_open(w, 0xE0);                       /* ISDRProprietaryApplicationTemplate */
     put_svn(w);
     tlv_close(w);
+    if (isdr_is_iot(r)) {
+        /* SGP.32 ISDRProprietaryApplicationTemplateIoT: euiccConfiguration BIT STRING
+         * { ipaeSupported(0) (not: no IPAe), enabledProfile(1) } */
+        tlv_open(w, 0xE1);
+        tlv_put_bits(w, 0x80, has_enabled_profile(r) ? FCI_IOT_ENABLED_PROFILE : 0,
+                     FCI_IOT_CONFIG_BITS);
+        tlv_close(w);
+    }
     tlv_close(w);
 }

@@ -19,33 +19,71 @@ const uint8_t ISDR_AID[ISDR_AID_LEN] = { 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x1
 #define INS_STORE_DATA 0xE2
 #define REQUEST_MAX_DEPTH 16
 
+/* Which card mode a function answers in: SGP.32-only functions (and the IoT forms of
+ * shared tags) are unknown to a consumer card, which answers them 6A88 exactly as an
+ * SGP.22-only eUICC does (pySim's GetCerts probe tells the two apart by this). */
+enum es10_modes { MODE_ANY = 0, MODE_CONSUMER = 1, MODE_IOT = 2 };
+
 struct es10_function {
     uint32_t tag;
+    enum es10_modes modes;
     const char *name;
     isdr_handler handler;
 };
 
+/* First match in the current mode wins: IoT entries of a shared tag come first. */
 static const struct es10_function FUNCTIONS[] = {
-    { 0xBF3C, "ES10a.GetEuiccConfiguredAddresses", es10a_get_euicc_configured_addresses },
-    { 0xBF3F, "ES10a.SetDefaultDpAddress", es10a_set_default_dp_address },
-    { 0xBF20, "ES10b.GetEUICCInfo1", es10b_get_euicc_info1 },
-    { 0xBF22, "ES10b.GetEUICCInfo2", es10b_get_euicc_info2 },
-    { 0xBF2E, "ES10b.GetEUICCChallenge", es10b_get_euicc_challenge },
-    { 0xBF28, "ES10b.ListNotification", es10b_list_notification },
-    { 0xBF2B, "ES10b.RetrieveNotificationsList", es10b_retrieve_notifications_list },
-    { 0xBF30, "ES10b.RemoveNotificationFromList", es10b_remove_notification_from_list },
-    { 0xBF43, "ES10b.GetRAT", es10b_get_rat },
-    { 0xBF38, "ES10b.AuthenticateServer", es10b_authenticate_server },
-    { 0xBF21, "ES10b.PrepareDownload", es10b_prepare_download },
-    { 0xBF41, "ES10b.CancelSession", es10b_cancel_session },
-    { 0xBF3E, "ES10c.GetEID", es10c_get_eid },
-    { 0xBF2D, "ES10c.GetProfilesInfo", es10c_get_profiles_info },
-    { 0xBF29, "ES10c.SetNickname", es10c_set_nickname },
-    { 0xBF34, "ES10c.eUICCMemoryReset", es10c_euicc_memory_reset },
-    { 0xBF31, "ES10c.EnableProfile", es10c_enable_profile },
-    { 0xBF32, "ES10c.DisableProfile", es10c_disable_profile },
-    { 0xBF33, "ES10c.DeleteProfile", es10c_delete_profile },
+    { 0xBF3C, MODE_ANY, "ES10a.GetEuiccConfiguredAddresses",
+      es10a_get_euicc_configured_addresses },
+    { 0xBF3F, MODE_ANY, "ES10a.SetDefaultDpAddress", es10a_set_default_dp_address },
+    { 0xBF20, MODE_ANY, "ES10b.GetEUICCInfo1", es10b_get_euicc_info1 },
+    { 0xBF22, MODE_ANY, "ES10b.GetEUICCInfo2", es10b_get_euicc_info2 },
+    { 0xBF2E, MODE_ANY, "ES10b.GetEUICCChallenge", es10b_get_euicc_challenge },
+    { 0xBF28, MODE_ANY, "ES10b.ListNotification", es10b_list_notification },
+    { 0xBF2B, MODE_ANY, "ES10b.RetrieveNotificationsList",
+      es10b_retrieve_notifications_list },
+    { 0xBF30, MODE_ANY, "ES10b.RemoveNotificationFromList",
+      es10b_remove_notification_from_list },
+    { 0xBF43, MODE_ANY, "ES10b.GetRAT", es10b_get_rat },
+    { 0xBF38, MODE_ANY, "ES10b.AuthenticateServer", es10b_authenticate_server },
+    { 0xBF21, MODE_ANY, "ES10b.PrepareDownload", es10b_prepare_download },
+    { 0xBF41, MODE_ANY, "ES10b.CancelSession", es10b_cancel_session },
+    { 0xBF3E, MODE_ANY, "ES10c.GetEID", es10c_get_eid },
+    { 0xBF2D, MODE_ANY, "ES10c.GetProfilesInfo", es10c_get_profiles_info },
+    { 0xBF29, MODE_ANY, "ES10c.SetNickname", es10c_set_nickname },
+    { 0xBF34, MODE_IOT, "ES10b.eUICCMemoryReset (SGP.32 v1.0)",
+      es10b_euicc_memory_reset_v10 },
+    { 0xBF34, MODE_CONSUMER, "ES10c.eUICCMemoryReset", es10c_euicc_memory_reset },
+    { 0xBF31, MODE_IOT, "ES10c.EnableProfile", es10c_enable_profile_guarded },
+    { 0xBF32, MODE_IOT, "ES10c.DisableProfile", es10c_disable_profile_guarded },
+    { 0xBF33, MODE_IOT, "ES10c.DeleteProfile", es10c_delete_profile_guarded },
+    { 0xBF31, MODE_CONSUMER, "ES10c.EnableProfile", es10c_enable_profile },
+    { 0xBF32, MODE_CONSUMER, "ES10c.DisableProfile", es10c_disable_profile },
+    { 0xBF33, MODE_CONSUMER, "ES10c.DeleteProfile", es10c_delete_profile },
+    /* SGP.32 (IoT eUICC) */
+    { 0xBF51, MODE_IOT, "ES10b.LoadEuiccPackage", es10b_load_euicc_package },
+    { 0xBF55, MODE_IOT, "ES10b.GetEimConfigurationData", es10b_get_eim_configuration_data },
+    { 0xBF56, MODE_IOT, "ES10b.GetCerts", es10b_get_certs },
+    { 0xBF57, MODE_IOT, "ES10b.AddInitialEim", es10b_add_initial_eim },
+    { 0xBF58, MODE_IOT, "ES10b.ProfileRollback", es10b_profile_rollback },
+    { 0xBF59, MODE_IOT, "ES10b.ConfigureImmediateProfileEnabling",
+      es10b_configure_immediate_enable },
+    { 0xBF5A, MODE_IOT, "ES10b.ImmediateEnable", es10b_immediate_enable },
+    { 0xBF5B, MODE_IOT, "ES10b.EnableEmergencyProfile", es10b_enable_emergency_profile },
+    { 0xBF5C, MODE_IOT, "ES10b.DisableEmergencyProfile", es10b_disable_emergency_profile },
+    { 0xBF5D, MODE_IOT, "ES10b.ExecuteFallbackMechanism",
+      es10b_execute_fallback_mechanism },
+    { 0xBF5E, MODE_IOT, "ES10b.ReturnFromFallback", es10b_return_from_fallback },
+    { 0xBF5F, MODE_IOT, "ES10b.GetConnectivityParameters",
+      es10b_get_connectivity_parameters },
+    { 0xBF64, MODE_IOT, "ES10b.eUICCMemoryReset", es10b_euicc_memory_reset },
+    { 0xBF65, MODE_IOT, "ES10b.SetDefaultDpAddress", es10a_set_default_dp_address },
 };
+
+bool isdr_is_iot(const struct isdr *r)
+{
+    return r->card != NULL && card_mode(r->card) == CARD_MODE_IOT;
+}
 
 bool isdr_get_bits(const uint8_t *v, size_t len, uint32_t *bits)
 {
@@ -102,10 +140,12 @@ bool isdr_utf8_valid(const uint8_t *p, size_t len, size_t *chars)
     return true;
 }
 
-static const struct es10_function *find_function(uint32_t tag)
+static const struct es10_function *find_function(const struct isdr *r, uint32_t tag)
 {
+    enum es10_modes mode = isdr_is_iot(r) ? MODE_IOT : MODE_CONSUMER;
     for (size_t i = 0; i < sizeof FUNCTIONS / sizeof FUNCTIONS[0]; i++)
-        if (FUNCTIONS[i].tag == tag)
+        if (FUNCTIONS[i].tag == tag &&
+            (FUNCTIONS[i].modes == MODE_ANY || FUNCTIONS[i].modes == mode))
             return &FUNCTIONS[i];
     return NULL;
 }
@@ -161,7 +201,7 @@ uint16_t isdr_dispatch(struct isdr *r, const uint8_t *p, size_t len, uint8_t *ou
         trace(r, "%s%s", "ES10: malformed request", " → 6A80");
         return SW_WRONG_DATA;
     }
-    const struct es10_function *f = find_function(req.tag);
+    const struct es10_function *f = find_function(r, req.tag);
     if (!f) {
         snprintf(tagname, sizeof tagname, "%X", (unsigned)req.tag);
         trace(r, "ES10: unknown function %s%s", tagname, " → 6A88");

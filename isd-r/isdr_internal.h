@@ -24,6 +24,10 @@ struct ecasd;
 #define SID_ISDR_DEFAULT_DP   (SID_ISDR_FIRST + 1u) /* UTF-8 default SM-DP+ address */
 #define SID_ISDR_ROOT_DS      (SID_ISDR_FIRST + 2u) /* UTF-8 root SM-DS address */
 #define SID_ISDR_RAT          (SID_ISDR_FIRST + 3u) /* value of GetRatResponse's A0 */
+#define SID_ISDR_IMMEDIATE_ENABLE (SID_ISDR_FIRST + 4u) /* SGP.32 immediate-enable config:
+                                   * the value of a ConfigureImmediateProfileEnabling
+                                   * request / configureImmediateEnable PSMO {80? 81? 82?}
+                                   * as isdr_immediate_enable_save() checked it */
 
 #define ISDR_ROOT_DS_DEFAULT  "lpa.ds.gsma.com"
 #define ISDR_ADDRESS_MAX      255u   /* octets of a stored FQDN */
@@ -55,6 +59,15 @@ struct isdr {
     uint8_t ot_pk[65];
     struct isdp_load *load;     /* LoadBoundProfilePackage in progress (isd-p) */
     const char *outcome;        /* spec name of the last handler's result (trace) */
+    /* SGP.32 ProfileRollback: set by an enable PSMO that carried rollbackFlag (the
+     * profile enabled before it, if any, is where a rollback returns); cleared by the
+     * next package or by the rollback. RAM only: a reset ends the rollback window. */
+    struct {
+        bool pending;
+        bool had_previous;                  /* a profile was enabled before the PSMO */
+        uint8_t previous_iccid[10];
+        uint8_t enabled_iccid[10];          /* the profile the PSMO enabled */
+    } rollback;
 };
 
 typedef int (*isdr_handler)(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
@@ -72,7 +85,11 @@ bool isdr_get_bits(const uint8_t *v, size_t len, uint32_t *bits);
 /* True when p[0..len) is well-formed UTF-8; *chars receives the character count. */
 bool isdr_utf8_valid(const uint8_t *p, size_t len, size_t *chars);
 
-/* ES10a (es10a.c) */
+/* True when the card runs as an SGP.32 IoT eUICC (card_mode IOT). */
+bool isdr_is_iot(const struct isdr *r);
+
+/* ES10a (es10a.c); SetDefaultDpAddress also serves SGP.32's BF65 (the response tag is
+ * the request's) */
 int es10a_get_euicc_configured_addresses(struct isdr *r, const struct tlv *req,
                                          struct tlv_writer *resp);
 int es10a_set_default_dp_address(struct isdr *r, const struct tlv *req,
@@ -102,6 +119,53 @@ int es10c_get_profiles_info(struct isdr *r, const struct tlv *req, struct tlv_wr
 int es10c_set_nickname(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10c_euicc_memory_reset(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 
+/* The profile deletions and address reset of eUICCMemoryReset inside the open
+ * transaction (es10c.c): bits use ISDR_RESET_* (SGP.22 resetOptions numbering);
+ * *done tells whether anything was there. A STORE_* code. */
+#define ISDR_RESET_DELETE_OPERATIONAL   0x01u
+#define ISDR_RESET_DELETE_FIELD_TEST    0x02u
+#define ISDR_RESET_DEFAULT_SMDP_ADDRESS 0x04u
+#define ISDR_RESET_DELETE_PROVISIONING  0x10u
+int es10c_memory_reset_in_tx(struct isdr *r, uint32_t bits, bool *done);
+
+/* SGP.32 IoT ES10b functions (es10b_eim.c: eIM association and certificates;
+ * es10b_iot.c: the others). Registered for IoT mode only. */
+int es10b_get_certs(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10b_add_initial_eim(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10b_get_eim_configuration_data(struct isdr *r, const struct tlv *req,
+                                     struct tlv_writer *resp);
+int es10b_euicc_memory_reset(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10b_euicc_memory_reset_v10(struct isdr *r, const struct tlv *req,
+                                 struct tlv_writer *resp);
+int es10b_immediate_enable(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10b_configure_immediate_enable(struct isdr *r, const struct tlv *req,
+                                     struct tlv_writer *resp);
+int es10b_profile_rollback(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+int es10b_execute_fallback_mechanism(struct isdr *r, const struct tlv *req,
+                                     struct tlv_writer *resp);
+int es10b_return_from_fallback(struct isdr *r, const struct tlv *req,
+                               struct tlv_writer *resp);
+int es10b_enable_emergency_profile(struct isdr *r, const struct tlv *req,
+                                   struct tlv_writer *resp);
+int es10b_disable_emergency_profile(struct isdr *r, const struct tlv *req,
+                                    struct tlv_writer *resp);
+int es10b_get_connectivity_parameters(struct isdr *r, const struct tlv *req,
+                                      struct tlv_writer *resp);
+/* ES10c Enable/Disable/DeleteProfile in IoT mode: refused with disallowedByPolicy (3)
+ * while an eIM is associated (only a verified PSMO changes profile state then). */
+int es10c_enable_profile_guarded(struct isdr *r, const struct tlv *req,
+                                 struct tlv_writer *resp);
+int es10c_disable_profile_guarded(struct isdr *r, const struct tlv *req,
+                                  struct tlv_writer *resp);
+int es10c_delete_profile_guarded(struct isdr *r, const struct tlv *req,
+                                 struct tlv_writer *resp);
+
+/* Check and store an immediate-enable configuration (BF59 request value or the
+ * configureImmediateEnable PSMO's value: 80 flag NULL?, 81 defaultSmdpOid?,
+ * 82 defaultSmdpAddress?) inside the caller's transaction, if any. ISDR_OK,
+ * ISDR_EMALFORMED (not that shape: commandError) or ISDR_EFAIL (store failure). */
+int isdr_immediate_enable_save(struct isdr *r, const uint8_t *v, size_t len);
+
 /* SGP.32 eUICC Packages (euicc_package.c): EuiccPackageRequest BF51 → EuiccPackageResult */
 int es10b_load_euicc_package(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 
@@ -109,6 +173,14 @@ int es10b_load_euicc_package(struct isdr *r, const struct tlv *req, struct tlv_w
 int es10c_enable_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10c_disable_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10c_delete_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
+
+/* A profile state change by ICCID inside the caller's open transaction, with the
+ * notifications it makes (SGP.32 PSMOs enable/disable/delete use it; the guarded
+ * ES10c entry points are not for them). Returns the spec result code (ok 0,
+ * iccidOrAidNotFound 1, profileNotIn...State 2, disallowedByPolicy 3), or -1 when the
+ * store failed: the caller must then abort its transaction. */
+enum isdr_state_op { ISDR_STATE_ENABLE, ISDR_STATE_DISABLE, ISDR_STATE_DELETE };
+int isdr_state_change_in_tx(struct isdr *r, enum isdr_state_op op, const uint8_t iccid[10]);
 
 /* Add the signed notifications p's notificationConfigurationInfo asks for on event
  * (enum notification_event) inside the open transaction (also used by

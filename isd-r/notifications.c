@@ -15,6 +15,8 @@
 #define SID_NOTIF_COUNTER SID_NOTIF_FIRST
 #define SID_NOTIF_SLOT(i) (SID_NOTIF_FIRST + 1u + (uint32_t)(i))
 #define TAG_METADATA 0xBF2Fu
+/* EuiccPackageResults: SID_NOTIF_EPR(i) = seqNumber (uint32 big-endian) || BF51 TLV */
+#define SID_NOTIF_EPR(i) (SID_NOTIF_FIRST + 0x1000u + (uint32_t)(i))
 
 static int begin_own(struct store *s, bool *own)
 {
@@ -150,6 +152,118 @@ static int find_seq(struct store *s, uint8_t *buf, uint32_t seq, uint32_t *found
     return rc;
 }
 
+/* Load the EPR record id into buf: its seq and TLV length. */
+static int load_epr(struct store *s, uint32_t id, uint8_t *buf, uint32_t *seq, size_t *len)
+{
+    size_t n = 0;
+    struct tlv t;
+    int rc = store_get(s, id, buf, EPR_RECORD_MAX + 4, &n);
+    if (rc != STORE_OK)
+        return rc;
+    if (n < 4 || !tlv_parse(buf + 4, n - 4, &t) || t.raw_len != n - 4)
+        return STORE_ECORRUPT;
+    *seq = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 | (uint32_t)buf[2] << 8 | buf[3];
+    *len = n - 4;
+    return STORE_OK;
+}
+
+/* Store id of the EPR with this seq; *len (may be NULL) its TLV length in buf + 4. */
+static int find_epr(struct store *s, uint8_t *buf, uint32_t seq, uint32_t *found,
+                    size_t *len)
+{
+    uint32_t id = SID_NOTIF_EPR(0) - 1u, got;
+    size_t n;
+    int rc;
+    while ((rc = store_next(s, id, SID_NOTIF_EPR(EPR_MAX - 1), &id)) == STORE_OK) {
+        rc = load_epr(s, id, buf, &got, &n);
+        if (rc != STORE_OK)
+            return rc;
+        if (got == seq) {
+            *found = id;
+            if (len)
+                *len = n;
+            return STORE_OK;
+        }
+    }
+    return rc;
+}
+
+int notification_add_epr(struct store *s, uint32_t seq, const uint8_t *epr, size_t len)
+{
+    struct tlv check;
+    size_t sz;
+    if (len > EPR_RECORD_MAX || !tlv_parse(epr, len, &check) || check.raw_len != len)
+        return STORE_ESTATE;
+    uint8_t *buf = malloc(len + 4);
+    if (!buf)
+        return STORE_ENOMEM;
+    buf[0] = (uint8_t)(seq >> 24);
+    buf[1] = (uint8_t)(seq >> 16);
+    buf[2] = (uint8_t)(seq >> 8);
+    buf[3] = (uint8_t)seq;
+    memcpy(buf + 4, epr, len);
+    int rc = STORE_EFULL;
+    for (uint32_t i = 0; i < EPR_MAX; i++) {
+        int q = store_size(s, SID_NOTIF_EPR(i), &sz);
+        if (q == STORE_ENOTFOUND) {
+            rc = store_put(s, SID_NOTIF_EPR(i), buf, len + 4);
+            break;
+        }
+        if (q != STORE_OK) {
+            rc = q;
+            break;
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+int notification_list_eprs(struct store *s, uint32_t *seqs, size_t cap, size_t *n)
+{
+    uint8_t *buf = malloc(EPR_RECORD_MAX + 4);
+    uint32_t id = SID_NOTIF_EPR(0) - 1u, seq;
+    size_t len;
+    int rc;
+    *n = 0;
+    if (!buf)
+        return STORE_ENOMEM;
+    while ((rc = store_next(s, id, SID_NOTIF_EPR(EPR_MAX - 1), &id)) == STORE_OK) {
+        rc = load_epr(s, id, buf, &seq, &len);
+        if (rc != STORE_OK)
+            break;
+        if (*n == cap) {
+            rc = STORE_ETOOSMALL;
+            break;
+        }
+        size_t i = (*n)++;
+        while (i > 0 && seqs[i - 1] > seq) {
+            seqs[i] = seqs[i - 1];
+            i--;
+        }
+        seqs[i] = seq;
+    }
+    free(buf);
+    return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}
+
+int notification_get_epr(struct store *s, uint32_t seq, uint8_t *out, size_t cap,
+                         size_t *len)
+{
+    uint8_t *buf = malloc(EPR_RECORD_MAX + 4);
+    uint32_t id;
+    if (!buf)
+        return STORE_ENOMEM;
+    int rc = find_epr(s, buf, seq, &id, len);
+    if (rc == STORE_OK) {
+        if (*len > cap)
+            rc = STORE_ETOOSMALL;
+        else
+            memcpy(out, buf + 4, *len);
+    }
+    free(buf);
+    return rc;
+}
+
 int notification_list(struct store *s, struct notification_meta *out, size_t cap, size_t *n)
 {
     uint8_t *buf = malloc(NOTIF_RECORD_MAX);
@@ -202,12 +316,15 @@ int notification_get_pending(struct store *s, uint32_t seq, uint8_t *out, size_t
 
 int notification_remove(struct store *s, uint32_t seq)
 {
-    uint8_t *buf = malloc(NOTIF_RECORD_MAX);
+    /* large enough for a notification record and for an EPR record */
+    uint8_t *buf = malloc(NOTIF_RECORD_MAX + EPR_RECORD_MAX + 4);
     uint32_t id;
     struct tlv pending;
     if (!buf)
         return STORE_ENOMEM;
     int rc = find_seq(s, buf, seq, &id, &pending);
+    if (rc == STORE_ENOTFOUND)
+        rc = find_epr(s, buf, seq, &id, NULL);
     free(buf);
     return rc == STORE_OK ? store_delete(s, id) : rc;
 }

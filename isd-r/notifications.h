@@ -67,4 +67,21 @@ int notification_get_pending(struct store *s, uint32_t seq, uint8_t *out, size_t
 /* Remove the notification seq. 0 or STORE_ENOTFOUND. */
 int notification_remove(struct store *s, uint32_t seq);
 
+/* SGP.32: signed EuiccPackageResults (BF51) kept until NotificationSent. They share
+ * the seqNumber space of notifications (notification_alloc_seq) and are removed by
+ * notification_remove like them. At most EPR_MAX are kept (STORE_EFULL beyond). */
+#define EPR_MAX            16u
+#define EPR_RECORD_MAX     16384u
+
+/* Store the EuiccPackageResult TLV epr[0..len) under seq (caller's transaction when
+ * one is open, else its own). */
+int notification_add_epr(struct store *s, uint32_t seq, const uint8_t *epr, size_t len);
+
+/* seqNumbers of the stored EuiccPackageResults, ascending. */
+int notification_list_eprs(struct store *s, uint32_t *seqs, size_t cap, size_t *n);
+
+/* The EuiccPackageResult TLV of seq into out[0..cap). 0, STORE_ENOTFOUND, ... */
+int notification_get_epr(struct store *s, uint32_t seq, uint8_t *out, size_t cap,
+                         size_t *len);
+
 #endif

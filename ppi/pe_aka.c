@@ -80,7 +80,7 @@ static int algo_parameter(struct ppi_ctx *c, const struct tlv *pe, const struct 
             memcpy(k->r, rot->value, 5);
         if (xorc)
             for (int i = 0; i < 5; i++)
-                memcpy(k->c[i], xorc->value + 16 * i, 16);
+                memcpy(k->c[i], xorc->value + (size_t)16 * (size_t)i, 16);
     } else if (alg == AKA_TUAK) {
         if (opc->len != 32)
             return pe_fail(c, pe, opc, ST_BAD_VALUES);

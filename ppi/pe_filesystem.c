@@ -237,10 +237,12 @@ static int build_content(struct draft *d, const struct template_file *tf)
         return ST_MEMORY_FAILURE;
     memset(d->buf, 0xFF, d->f.size);
     unit = is_record_type(d->f.type) ? d->f.rec_len : d->f.size;
+    if (unit == 0)
+        return ST_BAD_VALUES;
     units = d->f.size / unit;
     for (size_t u = 0; u < units; u++) {
         uint8_t *r = d->buf + u * unit;
-        if (d->pattern) {
+        if (d->pattern && d->pattern_len > 0) {
             for (size_t i = 0; i < unit; i++) {
                 if (i < d->pattern_len)
                     r[i] = d->pattern[i];
@@ -391,6 +393,7 @@ static int make_template_file(struct ppi_ctx *c, const struct tlv *pe,
     struct draft d;
     struct tlv_cursor cur;
     struct tlv t;
+    *idx = FS_NONE;                     /* also when the file is not created */
     int st;
 
     if (tf) {
@@ -577,7 +580,7 @@ int pe_filesystem(struct ppi_ctx *c, const struct tlv *pe)
         if (fld && has_do_not_create(fld) && tpl->anchor != TPL_AT_ROOT)
             continue;
         for (unsigned r = 0; r < (tf->repeat ? tf->repeat : 1u); r++) {
-            int idx;
+            int idx = FS_NONE;
             st = make_template_file(c, pe, tf, fld, parent, r, false, &idx);
             if (st != ST_OK)
                 goto out;
@@ -619,12 +622,12 @@ struct gfm {
 
 static int gfm_flush(struct ppi_ctx *c, const struct tlv *pe, struct gfm *g)
 {
-    int idx, st;
+    int idx = FS_NONE, st;
     if (!g->pending)
         return ST_OK;
     g->pending = false;
     st = create(c, pe, &g->d, g->cur_df, &idx);
-    if (st == ST_OK && fs_is_df(&c->img.fs.files[idx]))
+    if (st == ST_OK && idx != FS_NONE && fs_is_df(&c->img.fs.files[idx]))
         g->cur_df = idx;
     return st;
 }

@@ -90,23 +90,23 @@ static const struct template_file t_cd[] = {
  * d = depth of DF.PHONEBOOK, t = PE field tag of df-phonebook. */
 #define PHONEBOOK(d, t)                                                                   \
     DIR(d, FS_DF, 0x5F3A, t, "DF.PHONEBOOK", "df-phonebook"),                             \
-    EF(d + 1, LF, 0x4F30, t + 1, 1, 2, 0, 0, 0, CR, "EF.PBR", "ef-pbr", NODEF),           \
-    EF(d + 1, LF, 0x4F38, t + 2, 8, 5, 0, 0, 13, SP, "EF.EXT1", "ef-ext1", PFILL(FF, 0x00)), \
-    EF(d + 1, LF, 0x4F40, t + 3, 8, 5, 0, 0, 0, 0, "EF.AAS", "ef-aas", FILL(FF)),         \
-    EF(d + 1, LF, 0x4F48, t + 4, 8, 5, 0, 0, 0, 0, "EF.GAS", "ef-gas", FILL(FF)),         \
-    EF(d + 1, TR, 0x4F22, t + 5, 1, 5, 0, 0, 4, SP, "EF.PSC", "ef-psc", EXACT(0, 0, 0, 0)), \
-    EF(d + 1, TR, 0x4F23, t + 6, 1, 5, 0, 0, 2, SP | HU, "EF.CC", "ef-cc", EXACT(0, 0)),  \
-    EF(d + 1, TR, 0x4F24, t + 7, 1, 5, 0, 0, 2, SP | HU, "EF.PUID", "ef-puid", EXACT(0, 0)), \
-    EF(d + 1, LF, 0x4F50, t + 8, 8, 5, 0, 0, 0, SP, "EF.IAP", "ef-iap", FILL(FF)),        \
-    EF(d + 1, LF, 0x4F58, t + 9, 8, 5, 0, 0, 0, SP, "EF.ADN", "ef-adn", FILL(FF)),        \
-    EF(d + 1, LF, 0x4F60, t + 10, 8, 5, 0, 0, 2, SP, "EF.PBC", "ef-pbc", FILL(0x00)),     \
-    EF(d + 1, LF, 0x4F68, t + 11, 8, 5, 0, 0, 0, SP, "EF.ANR", "ef-anr", FILL(FF)),       \
-    EF(d + 1, LF, 0x4F70, t + 12, 8, 5, 0, 0, 0, SP | CR, "EF.PURI", "ef-puri", NODEF),   \
-    EF(d + 1, LF, 0x4F78, t + 13, 8, 5, 0, 0, 0, SP, "EF.EMAIL", "ef-email", FILL(FF)),   \
-    EF(d + 1, LF, 0x4F80, t + 14, 8, 5, 0, 0, 0, SP, "EF.SNE", "ef-sne", FILL(FF)),       \
-    EF(d + 1, LF, 0x4F88, t + 15, 8, 5, 0, 0, 2, SP, "EF.UID", "ef-uid", EXACT(0, 0)),    \
-    EF(d + 1, LF, 0x4F90, t + 16, 8, 5, 0, 0, 0, SP, "EF.GRP", "ef-grp", FILL(0x00)),     \
-    EF(d + 1, LF, 0x4F98, t + 17, 8, 5, 0, 0, 0, SP, "EF.CCP1", "ef-ccp1", FILL(FF))
+    EF((d) + 1, LF, 0x4F30, (t) + 1, 1, 2, 0, 0, 0, CR, "EF.PBR", "ef-pbr", NODEF),           \
+    EF((d) + 1, LF, 0x4F38, (t) + 2, 8, 5, 0, 0, 13, SP, "EF.EXT1", "ef-ext1", PFILL(FF, 0x00)), \
+    EF((d) + 1, LF, 0x4F40, (t) + 3, 8, 5, 0, 0, 0, 0, "EF.AAS", "ef-aas", FILL(FF)),         \
+    EF((d) + 1, LF, 0x4F48, (t) + 4, 8, 5, 0, 0, 0, 0, "EF.GAS", "ef-gas", FILL(FF)),         \
+    EF((d) + 1, TR, 0x4F22, (t) + 5, 1, 5, 0, 0, 4, SP, "EF.PSC", "ef-psc", EXACT(0, 0, 0, 0)), \
+    EF((d) + 1, TR, 0x4F23, (t) + 6, 1, 5, 0, 0, 2, SP | HU, "EF.CC", "ef-cc", EXACT(0, 0)),  \
+    EF((d) + 1, TR, 0x4F24, (t) + 7, 1, 5, 0, 0, 2, SP | HU, "EF.PUID", "ef-puid", EXACT(0, 0)), \
+    EF((d) + 1, LF, 0x4F50, (t) + 8, 8, 5, 0, 0, 0, SP, "EF.IAP", "ef-iap", FILL(FF)),        \
+    EF((d) + 1, LF, 0x4F58, (t) + 9, 8, 5, 0, 0, 0, SP, "EF.ADN", "ef-adn", FILL(FF)),        \
+    EF((d) + 1, LF, 0x4F60, (t) + 10, 8, 5, 0, 0, 2, SP, "EF.PBC", "ef-pbc", FILL(0x00)),     \
+    EF((d) + 1, LF, 0x4F68, (t) + 11, 8, 5, 0, 0, 0, SP, "EF.ANR", "ef-anr", FILL(FF)),       \
+    EF((d) + 1, LF, 0x4F70, (t) + 12, 8, 5, 0, 0, 0, SP | CR, "EF.PURI", "ef-puri", NODEF),   \
+    EF((d) + 1, LF, 0x4F78, (t) + 13, 8, 5, 0, 0, 0, SP, "EF.EMAIL", "ef-email", FILL(FF)),   \
+    EF((d) + 1, LF, 0x4F80, (t) + 14, 8, 5, 0, 0, 0, SP, "EF.SNE", "ef-sne", FILL(FF)),       \
+    EF((d) + 1, LF, 0x4F88, (t) + 15, 8, 5, 0, 0, 2, SP, "EF.UID", "ef-uid", EXACT(0, 0)),    \
+    EF((d) + 1, LF, 0x4F90, (t) + 16, 8, 5, 0, 0, 0, SP, "EF.GRP", "ef-grp", FILL(0x00)),     \
+    EF((d) + 1, LF, 0x4F98, (t) + 17, 8, 5, 0, 0, 0, SP, "EF.CCP1", "ef-ccp1", FILL(FF))
 
 /* ---- 2.3 / 2.3.2 DF.TELECOM (9.4) --------------------------------------------------- */
 

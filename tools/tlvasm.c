@@ -9,7 +9,7 @@
 
 #include "tools/tlvasm.h"
 
-#define SRC_MAX (16u * 1024 * 1024)
+#define SRC_MAX ((size_t)16u * 1024 * 1024)
 
 static char *read_all(const char *path, size_t *len)
 {

@@ -140,7 +140,7 @@ static bool all_hex(const char *p, size_t n)
 static void hex_decode(const char *p, size_t n, uint8_t *out)
 {
     for (size_t i = 0; i + 1 < n; i += 2)
-        out[i / 2] = (uint8_t)(hexval(p[i]) << 4 | hexval(p[i + 1]));
+        out[i / 2] = (uint8_t)((unsigned)hexval(p[i]) << 4 | (unsigned)hexval(p[i + 1]));
 }
 
 /* A tag token: 2, 4 or 6 hex digits forming one well-formed BER identifier. */

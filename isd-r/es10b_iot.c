@@ -1,0 +1,422 @@
+/* isd-r/es10b_iot.c — the SGP.32 IoT ES10b functions besides the eIM association:
+ * eUICCMemoryReset (§5.9.5; BF64 v1.2 and BF34 as v1.0 clients send it),
+ * ImmediateEnable (§5.9.15, BF5A), ProfileRollback (§5.9.16, BF58),
+ * ConfigureImmediateProfileEnabling (§5.9.17, BF59), ExecuteFallbackMechanism /
+ * ReturnFromFallback (§5.9.20/21, BF5D/BF5E), EnableEmergencyProfile /
+ * DisableEmergencyProfile (§5.9.22/23, BF5B/BF5C), GetConnectivityParameters
+ * (§5.9.24, BF5F), and the local-management guard of ES10c in IoT mode.
+ *
+ * Decisions:
+ * - Memory reset, BF64 (v1.2): bits 0 deleteOperationalProfiles, 1
+ *   deleteFieldLoadedTestProfiles, 2 resetDefaultSmdpAddress, 3
+ *   deletePreLoadedTestProfiles (this card has no pre-loaded test profiles: nothing to
+ *   delete), 4 deleteProvisioningProfiles, 5 resetEimConfigData, 6
+ *   resetImmediateEnableConfig. Answer BF64 {80 resetResult, 81 resetEimResult when bit
+ *   5 was asked, 82 resetImmediateEnableConfigResult when bit 6 was asked}. resetResult
+ *   covers bits 0..4: ok when something was deleted or none of them was asked,
+ *   nothingToDelete otherwise; resetEimResult ok / nothingToDelete (no eIM);
+ *   resetImmediateEnableConfigResult ok (the configuration is back to "not set").
+ * - BF34 in IoT mode (v1.0 clients, e.g. onomondo-ipa): bits 0..2 as SGP.22 v2.5, bit 3
+ *   resetEimConfigData, bit 4 resetAutoEnableConfig (SGP.32 v1.0 §5.9.5; this card is
+ *   SGP.22 v2.5-based, so SGP.22 v3's meaning of bits 3/4 does not apply). The answer
+ *   is BF34 {80 resetResult} as SGP.22 encodes it (what the real v1.0 IPA decodes),
+ *   plus 81 / 82 only when bit 3 / 4 was asked.
+ * - All of one reset is one transaction; a store failure → undefinedError everywhere,
+ *   nothing changed. Association tokens are never reused (their counter survives).
+ * - ConfigureImmediateProfileEnabling (v1.0: ConfigureAutoProfileEnabling, same tags):
+ *   refused with associatedEimAlreadyExists (2; v1.0 unsignedAutoEnableConfigDisallowed)
+ *   while an eIM is associated — the eIM configures it with a PSMO then.
+ * - ImmediateEnable (v1.2 {80 refreshFlag}; v1.0 EnableUsingDD, empty): without an
+ *   immediate-enable configuration → immediateEnableNotAvailable (1); with one →
+ *   noSessionContext (4): this card keeps no "profile just downloaded, not yet enabled"
+ *   context to enable.
+ * - ProfileRollback: rollbackNotAllowed (1) unless an enable PSMO with rollbackFlag left
+ *   r->rollback.pending (euicc_package.c); then the profile enabled before it is
+ *   enabled again (or the PSMO's profile disabled when none was), in one transaction.
+ *   The optional eUICCPackageResult is not returned.
+ * - Fallback and emergency: profiles carry no fallbackAttribute / ecallIndication on
+ *   this card (profile metadata does not keep them), so fallbackNotAvailable (6) and
+ *   ecallNotAvailable (8); EUICCInfo2 does not claim fallbackSupported/ecallSupported.
+ * - GetConnectivityParameters: parametersNotAvailable (1) (no connectivity parameters
+ *   are kept from profile metadata).
+ * - Guard: with an eIM associated, ES10c EnableProfile / DisableProfile / DeleteProfile
+ *   answer disallowedByPolicy (3) without looking further (SGP.32: profile state
+ *   changes come from the eIM as PSMOs). GetProfilesInfo and SetNickname change no
+ *   profile state and stay local; eUICCMemoryReset stays local too (SGP.32 keeps it an
+ *   ES10b function of the IPA: the device's factory reset). Without an associated eIM
+ *   the ES10c functions work as in consumer mode.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "card/store.h"
+#include "card/uicc.h"
+#include "isd-r/eim_config.h"
+#include "isd-r/isdr_internal.h"
+
+#define RESULT_OK                 0
+#define RESULT_NOTHING_TO_DELETE  1
+#define RESULT_UNDEFINED_ERROR    127
+
+#define RESET_RESULT_OK           0
+#define RESET_EIM_NOTHING         1
+
+/* BF64 resetOptions (v1.2) */
+#define V12_DELETE_OPERATIONAL    (1u << 0)
+#define V12_DELETE_FIELD_TEST     (1u << 1)
+#define V12_RESET_DEFAULT_SMDP    (1u << 2)
+#define V12_DELETE_PRELOADED_TEST (1u << 3)
+#define V12_DELETE_PROVISIONING   (1u << 4)
+#define V12_RESET_EIM             (1u << 5)
+#define V12_RESET_IMMEDIATE       (1u << 6)
+
+/* BF34 resetOptions as SGP.32 v1.0 defines them */
+#define V10_PROFILE_BITS          0x07u
+#define V10_RESET_EIM             (1u << 3)
+#define V10_RESET_AUTO_ENABLE     (1u << 4)
+
+#define IMMEDIATE_NOT_AVAILABLE   1
+#define IMMEDIATE_NO_SESSION      4
+#define CONFIG_EIM_EXISTS         2
+#define ROLLBACK_NOT_ALLOWED      1
+#define FALLBACK_NOT_AVAILABLE    6
+#define ECALL_NOT_AVAILABLE       8
+#define PARAMETERS_NOT_AVAILABLE  1
+#define DISALLOWED_BY_POLICY      3
+
+#define IMMEDIATE_CONFIG_MAX      (ISDR_ADDRESS_MAX + 96u)
+
+/* Which bits a reset runs: profile bits in ISDR_RESET_* terms, plus the IoT parts. */
+struct reset_plan {
+    uint32_t profile_bits;
+    bool profiles_asked;
+    bool eim;
+    bool immediate;
+};
+
+struct reset_result {
+    int main;
+    int eim;
+    int immediate;
+};
+
+static int reset_in_tx(struct isdr *r, const struct reset_plan *p, struct reset_result *out)
+{
+    bool done = false;
+    int rc = STORE_OK;
+    out->main = RESET_RESULT_OK;
+    out->eim = RESET_RESULT_OK;
+    out->immediate = RESET_RESULT_OK;
+    if (p->profile_bits)
+        rc = es10c_memory_reset_in_tx(r, p->profile_bits, &done);
+    if (rc != STORE_OK)
+        return rc;
+    if (p->profiles_asked && !done)
+        out->main = RESULT_NOTHING_TO_DELETE;
+    if (p->eim) {
+        size_t n = 0;
+        rc = eim_count(r->store, &n);
+        if (rc == STORE_OK && n == 0)
+            out->eim = RESET_EIM_NOTHING;
+        else if (rc == STORE_OK)
+            rc = eim_delete_all(r->store);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    if (p->immediate)
+        rc = store_delete(r->store, SID_ISDR_IMMEDIATE_ENABLE);
+    return rc;
+}
+
+/* Run the plan in one transaction and write {80 main, 81 eim?, 82 immediate?}. */
+static int run_reset(struct isdr *r, uint32_t tag, const struct reset_plan *p,
+                     struct tlv_writer *resp)
+{
+    struct reset_result res;
+    int rc = store_begin(r->store);
+    if (rc == STORE_OK) {
+        rc = reset_in_tx(r, p, &res);
+        if (rc == STORE_OK)
+            rc = store_commit(r->store);
+        else
+            store_abort(r->store);
+    }
+    if (rc != STORE_OK) {
+        res.main = res.eim = res.immediate = RESULT_UNDEFINED_ERROR;
+    } else {
+        r->rollback.pending = false;
+        uicc_load_enabled(r->card);       /* a deleted enabled profile leaves the UICC */
+    }
+    r->outcome = res.main == RESET_RESULT_OK ? "ok" :
+                 res.main == RESULT_NOTHING_TO_DELETE ? "nothingToDelete" : "undefinedError";
+    tlv_open(resp, tag);
+    tlv_put_int(resp, 0x80, res.main);
+    if (p->eim)
+        tlv_put_int(resp, 0x81, res.eim);
+    if (p->immediate)
+        tlv_put_int(resp, 0x82, res.immediate);
+    tlv_close(resp);
+    return ISDR_OK;
+}
+
+static bool reset_options(const struct tlv *req, uint32_t *bits)
+{
+    struct tlv opt;
+    return tlv_find(req->value, req->len, 0x82, &opt) && !opt.constructed &&
+           isdr_get_bits(opt.value, opt.len, bits);
+}
+
+int es10b_euicc_memory_reset(struct isdr *r, const struct tlv *req, struct tlv_writer *resp)
+{
+    uint32_t bits;
+    if (!reset_options(req, &bits))
+        return ISDR_EMALFORMED;
+    struct reset_plan p = { 0 };
+    if (bits & V12_DELETE_OPERATIONAL)
+        p.profile_bits |= ISDR_RESET_DELETE_OPERATIONAL;
+    if (bits & V12_DELETE_FIELD_TEST)
+        p.profile_bits |= ISDR_RESET_DELETE_FIELD_TEST;
+    if (bits & V12_RESET_DEFAULT_SMDP)
+        p.profile_bits |= ISDR_RESET_DEFAULT_SMDP_ADDRESS;
+    if (bits & V12_DELETE_PROVISIONING)
+        p.profile_bits |= ISDR_RESET_DELETE_PROVISIONING;
+    p.profiles_asked = (bits & (V12_DELETE_OPERATIONAL | V12_DELETE_FIELD_TEST |
+                                V12_RESET_DEFAULT_SMDP | V12_DELETE_PRELOADED_TEST |
+                                V12_DELETE_PROVISIONING)) != 0;
+    p.eim = (bits & V12_RESET_EIM) != 0;
+    p.immediate = (bits & V12_RESET_IMMEDIATE) != 0;
+    return run_reset(r, 0xBF64, &p, resp);
+}
+
+int es10b_euicc_memory_reset_v10(struct isdr *r, const struct tlv *req,
+                                 struct tlv_writer *resp)
+{
+    uint32_t bits;
+    if (!reset_options(req, &bits))
+        return ISDR_EMALFORMED;
+    struct reset_plan p = { 0 };
+    p.profile_bits = bits & V10_PROFILE_BITS;   /* same numbering as ISDR_RESET_* */
+    p.profiles_asked = p.profile_bits != 0;
+    p.eim = (bits & V10_RESET_EIM) != 0;
+    p.immediate = (bits & V10_RESET_AUTO_ENABLE) != 0;
+    return run_reset(r, 0xBF34, &p, resp);
+}
+
+static void put_result(struct tlv_writer *resp, uint32_t tag, int result)
+{
+    tlv_open(resp, tag);
+    tlv_put_int(resp, 0x80, result);
+    tlv_close(resp);
+}
+
+/* { 80 refreshFlag BOOLEAN } — or, when allow_empty (v1.0 EnableUsingDD), nothing. */
+static bool refresh_request(const struct tlv *req, bool allow_empty)
+{
+    struct tlv_cursor c;
+    struct tlv f, extra;
+    tlv_cursor_init(&c, req->value, req->len);
+    if (!tlv_next(&c, &f))
+        return !c.error && allow_empty;
+    return f.tag == 0x80 && !f.constructed && f.len == 1 && !tlv_next(&c, &extra) &&
+           !c.error;
+}
+
+int isdr_immediate_enable_save(struct isdr *r, const uint8_t *v, size_t len)
+{
+    struct tlv_cursor c;
+    struct tlv f;
+    uint32_t last = 0;
+    size_t chars;
+    if (len > IMMEDIATE_CONFIG_MAX)
+        return ISDR_EMALFORMED;
+    tlv_cursor_init(&c, v, len);
+    while (tlv_next(&c, &f)) {
+        /* in order, each at most once */
+        if (f.constructed || f.tag <= last || f.tag > 0x82)
+            return ISDR_EMALFORMED;
+        last = f.tag;
+        if (f.tag == 0x80 && f.len != 0)
+            return ISDR_EMALFORMED;
+        if (f.tag == 0x81 && (f.len == 0 || f.len > 64))
+            return ISDR_EMALFORMED;
+        if (f.tag == 0x82 && (f.len > ISDR_ADDRESS_MAX ||
+                              !isdr_utf8_valid(f.value, f.len, &chars)))
+            return ISDR_EMALFORMED;
+    }
+    if (c.error)
+        return ISDR_EMALFORMED;
+    return store_put(r->store, SID_ISDR_IMMEDIATE_ENABLE, v, len) == STORE_OK ? ISDR_OK
+                                                                              : ISDR_EFAIL;
+}
+
+static int eim_associated(struct isdr *r, bool *yes)
+{
+    size_t n = 0;
+    int rc = eim_count(r->store, &n);
+    *yes = n > 0;
+    return rc;
+}
+
+int es10b_configure_immediate_enable(struct isdr *r, const struct tlv *req,
+                                     struct tlv_writer *resp)
+{
+    bool assoc;
+    int result;
+    if (eim_associated(r, &assoc) != STORE_OK) {
+        result = RESULT_UNDEFINED_ERROR;
+    } else if (assoc) {
+        result = CONFIG_EIM_EXISTS;
+    } else {
+        int rc = isdr_immediate_enable_save(r, req->value, req->len);
+        if (rc == ISDR_EMALFORMED)
+            return ISDR_EMALFORMED;
+        result = rc == ISDR_OK ? RESULT_OK : RESULT_UNDEFINED_ERROR;
+    }
+    r->outcome = result == RESULT_OK ? "ok" : result == CONFIG_EIM_EXISTS
+                 ? "associatedEimAlreadyExists" : "undefinedError";
+    put_result(resp, 0xBF59, result);
+    return ISDR_OK;
+}
+
+int es10b_immediate_enable(struct isdr *r, const struct tlv *req, struct tlv_writer *resp)
+{
+    uint8_t cfg[IMMEDIATE_CONFIG_MAX];
+    size_t len = 0;
+    struct tlv flag;
+    int result;
+    if (!refresh_request(req, true))
+        return ISDR_EMALFORMED;
+    int rc = store_get(r->store, SID_ISDR_IMMEDIATE_ENABLE, cfg, sizeof(cfg), &len);
+    if (rc == STORE_ENOTFOUND || (rc == STORE_OK && !tlv_find(cfg, len, 0x80, &flag)))
+        result = IMMEDIATE_NOT_AVAILABLE;
+    else if (rc == STORE_OK)
+        result = IMMEDIATE_NO_SESSION;
+    else
+        result = RESULT_UNDEFINED_ERROR;
+    r->outcome = result == IMMEDIATE_NOT_AVAILABLE ? "immediateEnableNotAvailable" :
+                 result == IMMEDIATE_NO_SESSION ? "noSessionContext" : "undefinedError";
+    put_result(resp, 0xBF5A, result);
+    return ISDR_OK;
+}
+
+/* The rollback's state changes inside the open transaction: a result code or -1. */
+static int rollback_in_tx(struct isdr *r)
+{
+    if (r->rollback.had_previous) {
+        /* enabling the previous profile disables the PSMO's one implicitly */
+        int rc = isdr_state_change_in_tx(r, ISDR_STATE_ENABLE, r->rollback.previous_iccid);
+        return rc == 0 ? RESULT_OK : rc < 0 ? -1 : RESULT_UNDEFINED_ERROR;
+    }
+    int rc = isdr_state_change_in_tx(r, ISDR_STATE_DISABLE, r->rollback.enabled_iccid);
+    return rc == 0 ? RESULT_OK : rc < 0 ? -1 : RESULT_UNDEFINED_ERROR;
+}
+
+int es10b_profile_rollback(struct isdr *r, const struct tlv *req, struct tlv_writer *resp)
+{
+    int result;
+    if (!refresh_request(req, false))
+        return ISDR_EMALFORMED;
+    if (!r->rollback.pending) {
+        result = ROLLBACK_NOT_ALLOWED;
+    } else if (store_begin(r->store) != STORE_OK) {
+        result = RESULT_UNDEFINED_ERROR;
+    } else {
+        result = rollback_in_tx(r);
+        if (result == RESULT_OK && store_commit(r->store) == STORE_OK) {
+            r->rollback.pending = false;
+            uicc_load_enabled(r->card);
+        } else {
+            if (result != RESULT_OK)
+                store_abort(r->store);
+            result = RESULT_UNDEFINED_ERROR;
+        }
+    }
+    r->outcome = result == RESULT_OK ? "ok" : result == ROLLBACK_NOT_ALLOWED
+                 ? "rollbackNotAllowed" : "undefinedError";
+    /* cmdResult is untagged (02): eUICCPackageResult [81] is the tagged component */
+    tlv_open(resp, 0xBF58);
+    tlv_put_int(resp, 0x02, result);
+    tlv_close(resp);
+    return ISDR_OK;
+}
+
+static int not_available(struct isdr *r, const struct tlv *req, struct tlv_writer *resp,
+                         int code, const char *name)
+{
+    if (!refresh_request(req, false))
+        return ISDR_EMALFORMED;
+    r->outcome = name;
+    put_result(resp, req->tag, code);
+    return ISDR_OK;
+}
+
+int es10b_execute_fallback_mechanism(struct isdr *r, const struct tlv *req,
+                                     struct tlv_writer *resp)
+{
+    return not_available(r, req, resp, FALLBACK_NOT_AVAILABLE, "fallbackNotAvailable");
+}
+
+int es10b_return_from_fallback(struct isdr *r, const struct tlv *req,
+                               struct tlv_writer *resp)
+{
+    return not_available(r, req, resp, FALLBACK_NOT_AVAILABLE, "fallbackNotAvailable");
+}
+
+int es10b_enable_emergency_profile(struct isdr *r, const struct tlv *req,
+                                   struct tlv_writer *resp)
+{
+    return not_available(r, req, resp, ECALL_NOT_AVAILABLE, "ecallNotAvailable");
+}
+
+int es10b_disable_emergency_profile(struct isdr *r, const struct tlv *req,
+                                    struct tlv_writer *resp)
+{
+    return not_available(r, req, resp, ECALL_NOT_AVAILABLE, "ecallNotAvailable");
+}
+
+int es10b_get_connectivity_parameters(struct isdr *r, const struct tlv *req,
+                                      struct tlv_writer *resp)
+{
+    if (req->len != 0)
+        return ISDR_EMALFORMED;
+    r->outcome = "parametersNotAvailable";
+    tlv_open(resp, 0xBF5F);
+    tlv_put_int(resp, 0x81, PARAMETERS_NOT_AVAILABLE);
+    tlv_close(resp);
+    return ISDR_OK;
+}
+
+/* The guard: with an eIM associated, answer disallowedByPolicy; else run handler. */
+static int guarded(struct isdr *r, const struct tlv *req, struct tlv_writer *resp,
+                   isdr_handler handler)
+{
+    bool assoc;
+    if (eim_associated(r, &assoc) != STORE_OK) {
+        r->outcome = "undefinedError";
+        put_result(resp, req->tag, RESULT_UNDEFINED_ERROR);
+        return ISDR_OK;
+    }
+    if (!assoc)
+        return handler(r, req, resp);
+    r->outcome = "disallowedByPolicy (eIM associated: PSMOs only)";
+    put_result(resp, req->tag, DISALLOWED_BY_POLICY);
+    return ISDR_OK;
+}
+
+int es10c_enable_profile_guarded(struct isdr *r, const struct tlv *req,
+                                 struct tlv_writer *resp)
+{
+    return guarded(r, req, resp, es10c_enable_profile);
+}
+
+int es10c_disable_profile_guarded(struct isdr *r, const struct tlv *req,
+                                  struct tlv_writer *resp)
+{
+    return guarded(r, req, resp, es10c_disable_profile);
+}
+
+int es10c_delete_profile_guarded(struct isdr *r, const struct tlv *req,
+                                 struct tlv_writer *resp)
+{
+    return guarded(r, req, resp, es10c_delete_profile);
+}

@@ -1,0 +1,396 @@
+/* tools/eim/eim.c — the test eIM (see eim.h). */
+#include "tools/eim/eim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/x509.h>
+
+#include "card/tlv.h"
+#include "crypto/ec.h"
+#include "crypto/rng.h"
+
+int eimt_init(struct eimt *e, const char *eim_id, const char *key_path)
+{
+    memset(e, 0, sizeof *e);
+    if (!eim_id || strlen(eim_id) < 1 || strlen(eim_id) > EIMT_ID_MAX)
+        return -1;
+    memcpy(e->id, eim_id, strlen(eim_id));
+    if (!key_path) {
+        struct rng *rng = rng_new_system();
+        e->key = rng ? ec_keygen(EC_CURVE_P256, rng) : NULL;
+        rng_free(rng);
+        return e->key ? 0 : -1;
+    }
+    FILE *f = fopen(key_path, "rb");
+    if (!f)
+        return -1;
+    uint8_t buf[8192];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    e->key = n > 0 && n < sizeof buf ? ec_private_from_bytes(buf, n) : NULL;
+    return e->key ? 0 : -1;
+}
+
+void eimt_free(struct eimt *e)
+{
+    EVP_PKEY_free(e->key);
+    e->key = NULL;
+}
+
+static void put_u64(struct tlv_writer *w, uint32_t tag, uint64_t x)
+{
+    uint8_t v[9];
+    size_t n = 0;
+    int i = 7;
+    while (i > 0 && ((x >> (8 * i)) & 0xFF) == 0)
+        i--;
+    if ((x >> (8 * i)) & 0x80)
+        v[n++] = 0;
+    for (; i >= 0; i--)
+        v[n++] = (uint8_t)(x >> (8 * i));
+    tlv_put(w, tag, v, n);
+}
+
+static void put_str(struct tlv_writer *w, uint32_t tag, const char *s)
+{
+    tlv_put(w, tag, (const uint8_t *)s, strlen(s));
+}
+
+/* A5 { A0 <SPKI content> }: the SubjectPublicKeyInfo's 30 becomes A0. */
+static void put_key_data(struct tlv_writer *w, const EVP_PKEY *key)
+{
+    unsigned char *der = NULL;
+    int n = i2d_PUBKEY((EVP_PKEY *)key, &der);
+    struct tlv t;
+    if (n <= 0 || !tlv_parse(der, (size_t)n, &t)) {
+        w->overflow = true;
+    } else {
+        tlv_open(w, 0xA5);
+        tlv_put(w, 0xA0, t.value, t.len);
+        tlv_close(w);
+    }
+    OPENSSL_free(der);
+}
+
+void eimt_write_config(struct tlv_writer *w, const char *eim_id, const char *fqdn,
+                       uint64_t counter, int64_t token, const EVP_PKEY *key)
+{
+    tlv_open(w, 0x30);
+    put_str(w, 0x80, eim_id);
+    if (fqdn)
+        put_str(w, 0x81, fqdn);
+    put_u64(w, 0x83, counter);
+    tlv_put_int(w, 0x84, token);
+    if (key)
+        put_key_data(w, key);
+    tlv_close(w);
+}
+
+size_t eimt_add_initial_eim(const struct eimt *e, const char *fqdn, uint8_t *out, size_t cap)
+{
+    struct tlv_writer w;
+    tlv_writer_init(&w, out, cap);
+    tlv_open(&w, 0xBF57);
+    tlv_open(&w, 0xA0);
+    eimt_write_config(&w, e->id, fqdn, e->counter, -1, e->key);
+    tlv_close(&w);
+    tlv_close(&w);
+    return tlv_writer_ok(&w) ? w.len : 0;
+}
+
+static void iccid_psmo(struct tlv_writer *w, uint32_t tag, const uint8_t iccid[10],
+                       bool rollback)
+{
+    tlv_open(w, tag);
+    tlv_put(w, 0x5A, iccid, 10);
+    if (rollback)
+        tlv_put(w, 0x05, NULL, 0);
+    tlv_close(w);
+}
+
+void eimt_psmo_enable(struct tlv_writer *w, const uint8_t iccid[10], bool rollback)
+{
+    iccid_psmo(w, 0xA3, iccid, rollback);
+}
+
+void eimt_psmo_disable(struct tlv_writer *w, const uint8_t iccid[10])
+{
+    iccid_psmo(w, 0xA4, iccid, false);
+}
+
+void eimt_psmo_delete(struct tlv_writer *w, const uint8_t iccid[10])
+{
+    iccid_psmo(w, 0xA5, iccid, false);
+}
+
+void eimt_psmo_list_profile_info(struct tlv_writer *w, const uint8_t *search,
+                                 size_t search_len, const uint8_t *tags, size_t ntags)
+{
+    tlv_open(w, 0xBF2D);
+    if (search) {
+        tlv_open(w, 0xA0);
+        tlv_put_raw(w, search, search_len);
+        tlv_close(w);
+    }
+    if (tags)
+        tlv_put(w, 0x5C, tags, ntags);
+    tlv_close(w);
+}
+
+void eimt_psmo_get_rat(struct tlv_writer *w)
+{
+    tlv_put(w, 0xA6, NULL, 0);
+}
+
+void eimt_psmo_configure_immediate_enable(struct tlv_writer *w, bool flag,
+                                          const char *smdp_address)
+{
+    tlv_open(w, 0xA7);
+    if (flag)
+        tlv_put(w, 0x80, NULL, 0);
+    if (smdp_address)
+        put_str(w, 0x82, smdp_address);
+    tlv_close(w);
+}
+
+void eimt_psmo_set_fallback(struct tlv_writer *w, const uint8_t iccid[10])
+{
+    iccid_psmo(w, 0xA8, iccid, false);
+}
+
+void eimt_psmo_unset_fallback(struct tlv_writer *w)
+{
+    tlv_put(w, 0xA9, NULL, 0);
+}
+
+void eimt_psmo_set_default_dp(struct tlv_writer *w, const char *address)
+{
+    tlv_open(w, 0xBF65);
+    put_str(w, 0x80, address);
+    tlv_close(w);
+}
+
+void eimt_eco_add_eim(struct tlv_writer *w, const char *eim_id, uint64_t counter,
+                      int64_t token, const EVP_PKEY *key)
+{
+    /* addEim [8] EimConfigurationData: the SEQUENCE's 30 becomes A8 */
+    uint8_t buf[1024];
+    struct tlv_writer cw;
+    struct tlv t;
+    tlv_writer_init(&cw, buf, sizeof buf);
+    eimt_write_config(&cw, eim_id, NULL, counter, token, key);
+    if (!tlv_writer_ok(&cw) || !tlv_parse(buf, cw.len, &t)) {
+        w->overflow = true;
+        return;
+    }
+    tlv_put(w, 0xA8, t.value, t.len);
+}
+
+void eimt_eco_delete_eim(struct tlv_writer *w, const char *eim_id)
+{
+    tlv_open(w, 0xA9);
+    put_str(w, 0x80, eim_id);
+    tlv_close(w);
+}
+
+void eimt_eco_update_eim(struct tlv_writer *w, const char *eim_id, const char *fqdn,
+                         bool has_counter, uint64_t counter)
+{
+    tlv_open(w, 0xAA);
+    put_str(w, 0x80, eim_id);
+    if (fqdn)
+        put_str(w, 0x81, fqdn);
+    if (has_counter)
+        put_u64(w, 0x83, counter);
+    tlv_close(w);
+}
+
+void eimt_eco_list_eim(struct tlv_writer *w)
+{
+    tlv_put(w, 0xAB, NULL, 0);
+}
+
+/* msg || 84 token into a fresh buffer; caller frees. */
+static uint8_t *with_token(const uint8_t *p, size_t len, int64_t token, size_t *out_len)
+{
+    uint8_t *m = malloc(len + 16);
+    struct tlv_writer w;
+    if (!m)
+        return NULL;
+    memcpy(m, p, len);
+    tlv_writer_init(&w, m + len, 16);
+    tlv_put_int(&w, 0x84, token);
+    *out_len = len + w.len;
+    return m;
+}
+
+size_t eimt_package(struct eimt *e, bool eco, const uint8_t *items, size_t items_len,
+                    const uint8_t *tx_id, size_t tx_len, enum eimt_fault fault,
+                    uint8_t *out, size_t cap)
+{
+    struct tlv_writer w;
+    uint8_t eid[16];
+    uint8_t sig[64];
+    uint64_t counter = fault == EIMT_FAULT_OLD_COUNTER ? e->counter : e->counter + 1;
+    memcpy(eid, e->eid, sizeof eid);
+    if (fault == EIMT_FAULT_WRONG_EID)
+        eid[15] ^= 0x01;
+    tlv_writer_init(&w, out, cap);
+    tlv_open(&w, 0xBF51);
+    size_t at = w.len;
+    tlv_open(&w, 0x30);
+    put_str(&w, 0x80, fault == EIMT_FAULT_UNKNOWN_EIM ? "unknown-eim" : e->id);
+    tlv_put(&w, 0x5A, eid, sizeof eid);
+    put_u64(&w, 0x81, counter);
+    if (tx_id)
+        tlv_put(&w, 0x82, tx_id, tx_len);
+    tlv_put(&w, eco ? 0xA1 : 0xA0, items, items_len);
+    tlv_close(&w);
+    if (w.overflow)
+        return 0;
+    size_t mlen;
+    int64_t token = fault == EIMT_FAULT_WRONG_TOKEN ? e->token + 1 : e->token;
+    uint8_t *m = with_token(out + at, w.len - at, token, &mlen);
+    int rc = m ? ecdsa_sign_raw(e->key, m, mlen, sig) : -1;
+    free(m);
+    if (rc != 0)
+        return 0;
+    if (fault == EIMT_FAULT_BAD_SIGNATURE)
+        sig[10] ^= 0x01;
+    tlv_put(&w, 0x5F37, sig, sizeof sig);
+    tlv_close(&w);
+    if (!tlv_writer_ok(&w))
+        return 0;
+    if (fault != EIMT_FAULT_OLD_COUNTER)
+        e->counter = counter;
+    return w.len;
+}
+
+static bool get_u64(const struct tlv *t, uint64_t *out)
+{
+    if (t->len < 1 || t->len > 9 || (t->value[0] & 0x80) || (t->len == 9 && t->value[0]))
+        return false;
+    uint64_t x = 0;
+    for (size_t i = 0; i < t->len; i++)
+        x = x << 8 | t->value[i];
+    *out = x;
+    return true;
+}
+
+/* 30 data + 5F37 signature of a signed kind. */
+static int parse_signed(const struct tlv *alt, const EVP_PKEY *pk, int64_t token,
+                        struct eimt_result *o)
+{
+    struct tlv_cursor c, dc;
+    struct tlv data, sig, f;
+    if (!tlv_enter(alt, &c) || !tlv_next(&c, &data) || data.tag != 0x30 ||
+        !tlv_next(&c, &sig) || sig.tag != 0x5F37 || !tlv_enter(&data, &dc))
+        return -1;
+    size_t mlen;
+    uint8_t *m = with_token(data.raw, data.raw_len, token, &mlen);
+    o->sig_ok = m && pk && ecdsa_verify_raw(pk, m, mlen, sig.value, sig.len);
+    free(m);
+    bool has_id = false, has_counter = false, has_tail = false;
+    while (tlv_next(&dc, &f)) {
+        if (f.tag == 0x80 && f.len <= EIMT_ID_MAX) {
+            memcpy(o->eim_id, f.value, f.len);
+            has_id = true;
+        } else if (f.tag == 0x81) {
+            has_counter = get_u64(&f, &o->counter);
+        } else if (f.tag == 0x82 && f.len <= sizeof o->tx) {
+            memcpy(o->tx, f.value, f.len);
+            o->tx_len = f.len;
+            o->has_tx = true;
+        } else if (f.tag == 0x83 && o->kind == EIMT_RESULT_SIGNED) {
+            uint32_t v;
+            if (!tlv_get_uint(f.value, f.len, &v))
+                return -1;
+            o->seq = v;
+        } else if (f.tag == 0x30 && o->kind == EIMT_RESULT_SIGNED) {
+            o->results = f.value;
+            o->results_len = f.len;
+            has_tail = true;
+        } else if (f.tag == 0x02 && o->kind == EIMT_ERROR_SIGNED) {
+            if (!tlv_get_int(f.value, f.len, &o->code))
+                return -1;
+            has_tail = true;
+        } else {
+            return -1;
+        }
+    }
+    return !dc.error && has_id && has_counter && has_tail ? 0 : -1;
+}
+
+int eimt_parse_result(const uint8_t *p, size_t len, const EVP_PKEY *euicc_pk, int64_t token,
+                      struct eimt_result *out)
+{
+    struct tlv top, alt, f;
+    struct tlv_cursor c;
+    memset(out, 0, sizeof *out);
+    out->code = -1;
+    if (!tlv_parse(p, len, &top) || top.raw_len != len || top.tag != 0xBF51 ||
+        !tlv_parse(top.value, top.len, &alt) || alt.raw_len != top.len)
+        return -1;
+    switch (alt.tag) {
+    case 0xA0:
+        out->kind = EIMT_RESULT_SIGNED;
+        return parse_signed(&alt, euicc_pk, token, out);
+    case 0xA1:
+        out->kind = EIMT_ERROR_SIGNED;
+        return parse_signed(&alt, euicc_pk, token, out);
+    case 0xA2:
+        out->kind = EIMT_ERROR_UNSIGNED;
+        if (!tlv_enter(&alt, &c))
+            return -1;
+        while (tlv_next(&c, &f)) {
+            if (f.tag == 0x80 && f.len <= EIMT_ID_MAX) {
+                memcpy(out->eim_id, f.value, f.len);
+            } else if (f.tag == 0x82 && f.len <= sizeof out->tx) {
+                memcpy(out->tx, f.value, f.len);
+                out->tx_len = f.len;
+                out->has_tx = true;
+            } else if (f.tag == 0x84) {
+                if (!tlv_get_int(f.value, f.len, &out->token))
+                    return -1;
+                out->has_token = true;
+            } else if (f.tag == 0x8F) {
+                if (!tlv_get_int(f.value, f.len, &out->code))
+                    return -1;
+            } else {
+                return -1;
+            }
+        }
+        return c.error ? -1 : 0;
+    default:
+        return -1;
+    }
+}
+
+bool eimt_result_item(const struct eimt_result *r, size_t n, uint32_t *tag,
+                      const uint8_t **value, size_t *len)
+{
+    struct tlv_cursor c;
+    struct tlv t;
+    if (!r->results)
+        return false;
+    tlv_cursor_init(&c, r->results, r->results_len);
+    for (size_t i = 0; tlv_next(&c, &t); i++) {
+        if (i == n) {
+            *tag = t.tag;
+            *value = t.value;
+            *len = t.len;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool eimt_result_code(const struct eimt_result *r, size_t n, uint32_t tag, int64_t *code)
+{
+    uint32_t t;
+    const uint8_t *v;
+    size_t len;
+    return eimt_result_item(r, n, &t, &v, &len) && t == tag && tlv_get_int(v, len, code);
+}
