@@ -27,10 +27,13 @@ static inline const char *fuzz_card_identity(void)
     return stat(dir, &st) == 0 ? dir : NULL;
 }
 
-/* Open the card on store s (first call: creates the identity). Aborts on failure. */
-static inline struct card *fuzz_card_open(struct store *s, const char *identity)
+/* Open the card on store s in a mode (first call: creates the identity and fixes the
+ * mode). Aborts on failure. */
+static inline struct card *fuzz_card_open_mode(struct store *s, const char *identity,
+                                               enum card_mode mode)
 {
     struct card_config cfg = {0};
+    cfg.mode = mode;
     struct card *c = NULL;
     char err[256];
     cfg.store = s;
@@ -42,6 +45,12 @@ static inline struct card *fuzz_card_open(struct store *s, const char *identity)
         abort();
     }
     return c;
+}
+
+/* The consumer card every `card` input starts from. */
+static inline struct card *fuzz_card_open(struct store *s, const char *identity)
+{
+    return fuzz_card_open_mode(s, identity, CARD_MODE_DEFAULT);
 }
 
 /* Transient state cleared and the rng replayed from its seed: the state every input

@@ -125,7 +125,20 @@ def main():
         "prepare": bytes.fromhex(tlv("BF21", tlv("30", tlv("80", "00" * 16) + tlv("01", "00")) + tlv("5F37", "00" * 64) + tlv("30", ""))),
         "bpp_start": bytes.fromhex("BF36820100" + tlv("BF23", tlv("82", "01") + tlv("80", "00" * 16))),
     }
-    for target, seeds in (("card", CARD), ("tlv", TLV), ("vicc", vicc), ("es10", es10)):
+    iot = {
+        "get_eim_config": bytes.fromhex("BF5500"),
+        "get_eim_config_v12": bytes.fromhex(tlv("BF55", tlv("A0", tlv("80", b"eIM".hex())))),
+        "get_certs": bytes.fromhex("BF5600"),
+        "retrieve_epr": bytes.fromhex(tlv("BF2B", tlv("A0", tlv("82", "")))),
+        "memory_reset_v12": bytes.fromhex(tlv("BF64", tlv("82", "0260"))),
+        "memory_reset_v10": bytes.fromhex(tlv("BF34", tlv("82", "0318"))),
+        "immediate_enable": bytes.fromhex(tlv("BF5A", tlv("80", "00"))),
+        "configure_immediate": bytes.fromhex(tlv("BF59", tlv("80", ""))),
+        "rollback": bytes.fromhex(tlv("BF58", tlv("80", "00"))),
+        "connectivity": bytes.fromhex("BF5F00"),
+        "info2": bytes.fromhex("BF2200"),
+    }
+    for target, seeds in (("card", CARD), ("tlv", TLV), ("vicc", vicc), ("es10", es10), ("iot", iot)):
         d = os.path.join(HERE, "corpus", target)
         os.makedirs(d, exist_ok=True)
         for name, data in seeds.items():

@@ -38,6 +38,7 @@ for bin in "$bdir"/tests/fuzz/fuzz_*; do
   extra=()
   case $t in
     ppi) [ -d "$EUICC_EMU_SHARED/profiles/ts48" ] && extra=("$EUICC_EMU_SHARED/profiles/ts48") ;;
+    iot) [ -d "$EUICC_EMU_SHARED/vectors/sgp32" ] && extra=("$EUICC_EMU_SHARED/vectors/sgp32") ;;
     x509) [ -d "$EUICC_EMU_SHARED/sgp26/DPauth" ] && extra=("$EUICC_EMU_SHARED/sgp26/DPauth" "$EUICC_EMU_SHARED/sgp26/DPpb") ;;
   esac
   dict=(); [ -f "tests/fuzz/dict/$t.dict" ] && dict=(-dict="tests/fuzz/dict/$t.dict")
