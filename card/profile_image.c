@@ -305,36 +305,19 @@ void profile_image_free(struct profile_image *img)
     fs_init(&img->fs);
 }
 
-static int begin_own(struct store *s, bool *own)
-{
-    *own = !store_in_transaction(s);
-    return *own ? store_begin(s) : STORE_OK;
-}
-
-static int end_own(struct store *s, bool own, int rc)
-{
-    if (!own)
-        return rc;
-    if (rc != STORE_OK) {
-        store_abort(s);
-        return rc;
-    }
-    return store_commit(s);
-}
-
 int profile_image_save(struct store *s, uint8_t slot, const struct profile_image *img)
 {
     if (!s || !img || slot == 0)
         return STORE_EINVAL;
     bool own;
-    int rc = begin_own(s, &own);
+    int rc = store_begin_own(s, &own);
     if (rc != STORE_OK)
         return rc;
     uint32_t base = SID_PROFILE_DATA(slot);
     struct sink k = {s, base, 0, STORE_OK};
     k.rc = store_delete_range(s, base, base + OBJ_LAST);
     emit_image(&k, img);
-    return end_own(s, own, k.rc);
+    return store_end_own(s, own, k.rc);
 }
 
 size_t profile_image_size(const struct profile_image *img)
@@ -357,11 +340,11 @@ int profile_image_save_file(struct store *s, uint8_t slot, const struct profile_
     if (fs_file_state_encode(&img->fs, file_idx, &p, &len) != 0)
         return STORE_ENOMEM;
     bool own;
-    int rc = begin_own(s, &own);
+    int rc = store_begin_own(s, &own);
     if (rc == STORE_OK) {
         uint32_t id = SID_PROFILE_DATA(slot) + OBJ_FILE + (uint32_t)file_idx;
         rc = len ? store_put(s, id, p, len) : store_delete(s, id);
-        rc = end_own(s, own, rc);
+        rc = store_end_own(s, own, rc);
     }
     free(p);
     return rc;
@@ -378,10 +361,10 @@ int profile_image_save_pins(struct store *s, uint8_t slot, const struct profile_
     int rc = b->err ? STORE_EINVAL : STORE_OK;
     bool own = false;
     if (rc == STORE_OK)
-        rc = begin_own(s, &own);
+        rc = store_begin_own(s, &own);
     if (rc == STORE_OK) {
         rc = store_put(s, SID_PROFILE_DATA(slot) + OBJ_PINS, b->p, b->len);
-        rc = end_own(s, own, rc);
+        rc = store_end_own(s, own, rc);
     }
     ct_wipe(b, sizeof *b);
     free(b);
@@ -394,13 +377,13 @@ int profile_image_save_sqn(struct store *s, uint8_t slot, const struct profile_i
     if (!s || !img || slot == 0 || naa >= img->n_naa || naa >= NAA_MAX)
         return STORE_EINVAL;
     bool own;
-    int rc = begin_own(s, &own);
+    int rc = store_begin_own(s, &own);
     if (rc != STORE_OK)
         return rc;
     uint32_t id = SID_PROFILE_DATA(slot) + OBJ_SQN + (uint32_t)naa;
     const struct naa_auth *n = &img->naa[naa];
     rc = sqn_is_zero(n) ? store_delete(s, id) : store_put(s, id, &n->sqn[0][0], SQN_OBJ_LEN);
-    return end_own(s, own, rc);
+    return store_end_own(s, own, rc);
 }
 
 /* ---------------------------------------------------------------- public: load */

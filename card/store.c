@@ -246,6 +246,23 @@ bool store_in_transaction(const struct store *s)
     return s && s->in_tx;
 }
 
+int store_begin_own(struct store *s, bool *own)
+{
+    *own = !store_in_transaction(s);
+    return *own ? store_begin(s) : STORE_OK;
+}
+
+int store_end_own(struct store *s, bool own, int rc)
+{
+    if (!own)
+        return rc;
+    if (rc != STORE_OK) {
+        store_abort(s);
+        return rc;
+    }
+    return store_commit(s);
+}
+
 void store_abort(struct store *s)
 {
     if (s && s->in_tx)

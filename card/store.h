@@ -63,6 +63,13 @@ int store_commit(struct store *s);                /* all or nothing, durable */
 void store_abort(struct store *s);                /* drop the open transaction */
 bool store_in_transaction(const struct store *s);
 
+/* Join the caller's open transaction, or begin one of our own (*own = true). */
+int store_begin_own(struct store *s, bool *own);
+
+/* End what store_begin_own began: when own, commit on rc == STORE_OK, else abort;
+ * returns rc or the commit's result. */
+int store_end_own(struct store *s, bool own, int rc);
+
 /* Write an object (replaces any previous value). len may be 0. */
 int store_put(struct store *s, uint32_t id, const uint8_t *v, size_t len);
 

@@ -1,6 +1,7 @@
 /* card/tlv.c — BER-TLV reader (zero-copy cursor) and DER writer (back-patched lengths). */
 #include "tlv.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 bool tlv_parse_header(const uint8_t *p, size_t len, uint32_t *tag, size_t *hdr_len,
@@ -244,6 +245,40 @@ void tlv_put_int(struct tlv_writer *w, uint32_t tag, int64_t v)
                      (b[s] == 0xFF && (b[s + 1] & 0x80))))
         s++;
     tlv_put(w, tag, b + s, 8 - s);
+}
+
+void tlv_put_uint(struct tlv_writer *w, uint32_t tag, uint64_t v)
+{
+    uint8_t b[9];
+    size_t n = 0;
+    int i = 7;
+    while (i > 0 && ((v >> (8 * i)) & 0xFF) == 0)
+        i--;
+    if ((v >> (8 * i)) & 0x80)
+        b[n++] = 0;
+    for (; i >= 0; i--)
+        b[n++] = (uint8_t)(v >> (8 * i));
+    tlv_put(w, tag, b, n);
+}
+
+uint8_t *tlv_dup_with_int(const uint8_t *p, size_t len, uint32_t tag, int64_t v,
+                          size_t *out_len)
+{
+    /* tag (at most 4 octets) + length 1 + INTEGER value (at most 8 octets) */
+    const size_t room = 16;
+    uint8_t *m = malloc(len + room);
+    struct tlv_writer w;
+    if (!m)
+        return NULL;
+    memcpy(m, p, len);
+    tlv_writer_init(&w, m + len, room);
+    tlv_put_int(&w, tag, v);
+    if (!tlv_writer_ok(&w)) {
+        free(m);
+        return NULL;
+    }
+    *out_len = len + w.len;
+    return m;
 }
 
 void tlv_put_bool(struct tlv_writer *w, uint32_t tag, bool v)

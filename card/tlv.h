@@ -89,6 +89,15 @@ void tlv_put(struct tlv_writer *w, uint32_t tag, const uint8_t *v, size_t len);
 /* Append a DER INTEGER with this tag (minimal two's complement). */
 void tlv_put_int(struct tlv_writer *w, uint32_t tag, int64_t v);
 
+/* Append a DER INTEGER with this tag holding an unsigned 64-bit value (00 prefixed when
+ * its top bit is set). */
+void tlv_put_uint(struct tlv_writer *w, uint32_t tag, uint64_t v);
+
+/* p[0..len) followed by a DER INTEGER v with this tag, in a fresh malloc'd buffer (the
+ * SGP.32 signed-data input DER(x) || 84 associationToken); NULL when out of memory. */
+uint8_t *tlv_dup_with_int(const uint8_t *p, size_t len, uint32_t tag, int64_t v,
+                          size_t *out_len);
+
 /* Append a BOOLEAN (FF/00) with this tag. */
 void tlv_put_bool(struct tlv_writer *w, uint32_t tag, bool v);
 

@@ -148,15 +148,12 @@ static size_t signing_ci(const struct isdr *r, const struct eim_config *c)
 static int sign_with_token(const struct isdr *r, const struct eim_config *c,
                            const uint8_t *data, size_t len, uint8_t sig[64])
 {
-    uint8_t *msg = malloc(len + 16);
+    size_t mlen;
+    uint8_t *msg = tlv_dup_with_int(data, len, 0x84,
+                                    c->has_token ? c->association_token : 0, &mlen);
     if (!msg)
         return -1;
-    struct tlv_writer w;
-    memcpy(msg, data, len);
-    tlv_writer_init(&w, msg + len, 16);
-    tlv_put_int(&w, 0x84, c->has_token ? c->association_token : 0);
-    int rc = tlv_writer_ok(&w) ? ecasd_sign(r->ecasd, signing_ci(r, c), msg, len + w.len, sig)
-                               : -1;
+    int rc = ecasd_sign(r->ecasd, signing_ci(r, c), msg, mlen, sig);
     free(msg);
     return rc;
 }
@@ -270,21 +267,6 @@ static int get_counter(const struct tlv *t, uint64_t *out)
     return 0;
 }
 
-/* DER INTEGER of an unsigned 64-bit value. */
-static void put_u64(struct tlv_writer *w, uint32_t tag, uint64_t x)
-{
-    uint8_t v[9];
-    size_t n = 0;
-    int i = 7;
-    while (i > 0 && ((x >> (8 * i)) & 0xFF) == 0)
-        i--;
-    if ((x >> (8 * i)) & 0x80)
-        v[n++] = 0;
-    for (; i >= 0; i--)
-        v[n++] = (uint8_t)(x >> (8 * i));
-    tlv_put(w, tag, v, n);
-}
-
 /* A certificate as eimPublicKeyData must be signed by a CI the card trusts. */
 static bool key_trusted(const struct isdr *r, const struct eim_config *c)
 {
@@ -304,16 +286,11 @@ static bool verify_signature(const struct isdr *r, const struct package *pk,
     if (pk->sig_len != 64 || !key_trusted(r, c))
         return false;
     EVP_PKEY *k = eim_public_key(c);
-    size_t len = pk->signed_tlv->raw_len;
-    uint8_t *msg = k ? malloc(len + 16) : NULL;
-    bool ok = false;
-    if (msg) {
-        struct tlv_writer w;
-        memcpy(msg, pk->signed_tlv->raw, len);
-        tlv_writer_init(&w, msg + len, 16);
-        tlv_put_int(&w, 0x84, c->has_token ? c->association_token : 0);
-        ok = tlv_writer_ok(&w) && ecdsa_verify_raw(k, msg, len + w.len, pk->sig, pk->sig_len);
-    }
+    size_t mlen = 0;
+    uint8_t *msg = k ? tlv_dup_with_int(pk->signed_tlv->raw, pk->signed_tlv->raw_len, 0x84,
+                                        c->has_token ? c->association_token : 0, &mlen)
+                     : NULL;
+    bool ok = msg && ecdsa_verify_raw(k, msg, mlen, pk->sig, pk->sig_len);
     free(msg);
     EVP_PKEY_free(k);
     return ok;
@@ -771,7 +748,7 @@ static int make_result(struct isdr *r, const struct package *pk, const struct ei
     size_t data_at = w.len;
     tlv_open(&w, 0x30);
     tlv_put(&w, 0x80, pk->eim_id, pk->eim_id_len);
-    put_u64(&w, 0x81, counter);
+    tlv_put_uint(&w, 0x81, counter);
     if (pk->has_tx)
         tlv_put(&w, 0x82, pk->tx, pk->tx_len);
     tlv_put_int(&w, 0x83, seq);

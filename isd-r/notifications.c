@@ -18,23 +18,6 @@
 /* EuiccPackageResults: SID_NOTIF_EPR(i) = seqNumber (uint32 big-endian) || BF51 TLV */
 #define SID_NOTIF_EPR(i) (SID_NOTIF_FIRST + 0x1000u + (uint32_t)(i))
 
-static int begin_own(struct store *s, bool *own)
-{
-    *own = !store_in_transaction(s);
-    return *own ? store_begin(s) : STORE_OK;
-}
-
-static int end_own(struct store *s, bool own, int rc)
-{
-    if (!own)
-        return rc;
-    if (rc != STORE_OK) {
-        store_abort(s);
-        return rc;
-    }
-    return store_commit(s);
-}
-
 int notification_alloc_seq(struct store *s, uint32_t *seq)
 {
     uint8_t b[4] = {0};
@@ -363,12 +346,12 @@ int notification_add(struct store *s, const struct notification_meta *m,
 
     bool own;
     uint32_t id = 0;
-    int rc = tlv_writer_ok(&w) ? begin_own(s, &own) : STORE_EFULL;
+    int rc = tlv_writer_ok(&w) ? store_begin_own(s, &own) : STORE_EFULL;
     if (rc == STORE_OK) {
         rc = free_slot(s, &id);
         if (rc == STORE_OK)
             rc = store_put(s, id, buf, w.len);
-        rc = end_own(s, own, rc);
+        rc = store_end_own(s, own, rc);
     }
     free(buf);
     return rc;
@@ -396,7 +379,7 @@ int notification_add_other_signed(struct store *s, const struct ecasd *e, size_t
     }
 
     bool own;
-    if (begin_own(s, &own) != STORE_OK)
+    if (store_begin_own(s, &own) != STORE_OK)
         return -1;
     int rc = notification_alloc_seq(s, &m.seq);
     uint8_t *buf = malloc(NOTIF_RECORD_MAX);
@@ -424,7 +407,7 @@ int notification_add_other_signed(struct store *s, const struct ecasd *e, size_t
         }
     }
     free(buf);
-    rc = end_own(s, own, rc);
+    rc = store_end_own(s, own, rc);
     if (rc == STORE_OK && seq_out)
         *seq_out = m.seq;
     return rc == STORE_OK ? 0 : -1;

@@ -318,7 +318,7 @@ struct floor_data {
 static void split_cert(const struct tlv *cert, struct tlv *tbs, struct tlv *sig)
 {
     struct tlv_cursor c;
-    struct tlv alg, bits;
+    struct tlv alg, bits = {0};
     if (!tlv_enter(cert, &c) || !tlv_next(&c, tbs) || !tlv_next(&c, &alg) ||
         !tlv_next(&c, &bits) || bits.tag != 0x03 || bits.len < 2 || bits.value[0] != 0)
         die("cannot split a certificate");

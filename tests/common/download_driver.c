@@ -1,5 +1,6 @@
 /* tests/common/download_driver.c — see download_driver.h */
 #include "download_driver.h"
+#include "test_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,36 +23,13 @@ const char *dl_shared_dir(void)
 {
     static char buf[600];
     struct stat st;
-    const char *d = getenv("EUICC_EMU_SHARED");
+    const char *d = tu_shared_dir();
     char p[700];
-    if (!d)
-        d = "../shared";
     snprintf(p, sizeof p, "%s/sgp26", d);
     if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
         return NULL;
     snprintf(buf, sizeof buf, "%s", d);
     return buf;
-}
-
-uint8_t *dl_read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    long n = ftell(f);
-    uint8_t *b = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (!b || fseek(f, 0, SEEK_SET) != 0 || fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return b;
 }
 
 static size_t transmit(void *ctx, const uint8_t *capdu, size_t len, uint8_t *rapdu,
@@ -127,7 +105,7 @@ int dl_open(struct dl *d, size_t capacity, char *err, size_t errcap)
     }
     d->capacity = capacity;
     snprintf(p, sizeof p, "%s/eUICC/CERT_EUICC_ECDSA_NIST.der", d->sgp26);
-    d->euicc_cert = dl_read_file(p, &d->euicc_cert_len);
+    d->euicc_cert = tu_read_file(p, &d->euicc_cert_len);
     if (d->euicc_cert) {
         const uint8_t *q = d->euicc_cert;
         X509 *x = d2i_X509(NULL, &q, (long)d->euicc_cert_len);

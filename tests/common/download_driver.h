@@ -87,9 +87,6 @@ struct dl_notif {
 /* The shared dir, or NULL when <shared>/sgp26 is absent. */
 const char *dl_shared_dir(void);
 
-/* Read a whole file (malloc'd); NULL when missing. */
-uint8_t *dl_read_file(const char *path, size_t *len);
-
 /* A fresh card (SGP.26 identity, memory store, seeded RNG, given capacity) with the
  * ISD-R selected, and a test SM-DP+ (no fault, no ReplaceSessionKeys). 0 or -1
  * (message in err). */

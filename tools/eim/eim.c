@@ -39,20 +39,6 @@ void eimt_free(struct eimt *e)
     e->key = NULL;
 }
 
-static void put_u64(struct tlv_writer *w, uint32_t tag, uint64_t x)
-{
-    uint8_t v[9];
-    size_t n = 0;
-    int i = 7;
-    while (i > 0 && ((x >> (8 * i)) & 0xFF) == 0)
-        i--;
-    if ((x >> (8 * i)) & 0x80)
-        v[n++] = 0;
-    for (; i >= 0; i--)
-        v[n++] = (uint8_t)(x >> (8 * i));
-    tlv_put(w, tag, v, n);
-}
-
 static void put_str(struct tlv_writer *w, uint32_t tag, const char *s)
 {
     tlv_put(w, tag, (const uint8_t *)s, strlen(s));
@@ -81,7 +67,7 @@ void eimt_write_config(struct tlv_writer *w, const char *eim_id, const char *fqd
     put_str(w, 0x80, eim_id);
     if (fqdn)
         put_str(w, 0x81, fqdn);
-    put_u64(w, 0x83, counter);
+    tlv_put_uint(w, 0x83, counter);
     tlv_put_int(w, 0x84, token);
     if (key)
         put_key_data(w, key);
@@ -203,27 +189,13 @@ void eimt_eco_update_eim(struct tlv_writer *w, const char *eim_id, const char *f
     if (fqdn)
         put_str(w, 0x81, fqdn);
     if (has_counter)
-        put_u64(w, 0x83, counter);
+        tlv_put_uint(w, 0x83, counter);
     tlv_close(w);
 }
 
 void eimt_eco_list_eim(struct tlv_writer *w)
 {
     tlv_put(w, 0xAB, NULL, 0);
-}
-
-/* msg || 84 token into a fresh buffer; caller frees. */
-static uint8_t *with_token(const uint8_t *p, size_t len, int64_t token, size_t *out_len)
-{
-    uint8_t *m = malloc(len + 16);
-    struct tlv_writer w;
-    if (!m)
-        return NULL;
-    memcpy(m, p, len);
-    tlv_writer_init(&w, m + len, 16);
-    tlv_put_int(&w, 0x84, token);
-    *out_len = len + w.len;
-    return m;
 }
 
 size_t eimt_package(struct eimt *e, bool eco, const uint8_t *items, size_t items_len,
@@ -243,7 +215,7 @@ size_t eimt_package(struct eimt *e, bool eco, const uint8_t *items, size_t items
     tlv_open(&w, 0x30);
     put_str(&w, 0x80, fault == EIMT_FAULT_UNKNOWN_EIM ? "unknown-eim" : e->id);
     tlv_put(&w, 0x5A, eid, sizeof eid);
-    put_u64(&w, 0x81, counter);
+    tlv_put_uint(&w, 0x81, counter);
     if (tx_id)
         tlv_put(&w, 0x82, tx_id, tx_len);
     tlv_put(&w, eco ? 0xA1 : 0xA0, items, items_len);
@@ -252,7 +224,7 @@ size_t eimt_package(struct eimt *e, bool eco, const uint8_t *items, size_t items
         return 0;
     size_t mlen;
     int64_t token = fault == EIMT_FAULT_WRONG_TOKEN ? e->token + 1 : e->token;
-    uint8_t *m = with_token(out + at, w.len - at, token, &mlen);
+    uint8_t *m = tlv_dup_with_int(out + at, w.len - at, 0x84, token, &mlen);
     int rc = m ? ecdsa_sign_raw(e->key, m, mlen, sig) : -1;
     free(m);
     if (rc != 0)
@@ -289,7 +261,7 @@ static int parse_signed(const struct tlv *alt, const EVP_PKEY *pk, int64_t token
         !tlv_next(&c, &sig) || sig.tag != 0x5F37 || !tlv_enter(&data, &dc))
         return -1;
     size_t mlen;
-    uint8_t *m = with_token(data.raw, data.raw_len, token, &mlen);
+    uint8_t *m = tlv_dup_with_int(data.raw, data.raw_len, 0x84, token, &mlen);
     o->sig_ok = m && pk && ecdsa_verify_raw(pk, m, mlen, sig.value, sig.len);
     free(m);
     bool has_id = false, has_counter = false, has_tail = false;

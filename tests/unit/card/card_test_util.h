@@ -1,4 +1,4 @@
-/* tests/unit/card/card_test_util.h — hex helpers and fake applets for the runtime tests. */
+/* tests/unit/card/card_test_util.h — hex C-APDU helper and fake applets for the runtime tests. */
 #ifndef CARD_TEST_UTIL_H
 #define CARD_TEST_UTIL_H
 
@@ -15,47 +15,15 @@
 #include "card/card.h"
 #include "card/card_internal.h"
 #include "card/storedata.h"
-
-/* Decode hex (spaces ignored) into out; returns the length. */
-static inline size_t hex2bin(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    int hi = -1;
-    for (const char *p = hex; *p; p++) {
-        int v;
-        if (*p >= '0' && *p <= '9') v = *p - '0';
-        else if (*p >= 'a' && *p <= 'f') v = *p - 'a' + 10;
-        else if (*p >= 'A' && *p <= 'F') v = *p - 'A' + 10;
-        else continue;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            assert_true(n < cap);
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    assert_int_equal(hi, -1);
-    return n;
-}
-
-static inline void bin2hex(const uint8_t *p, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++)
-        sprintf(out + 2 * i, "%02X", p[i]);
-    out[2 * n] = '\0';
-}
+#include "tests/common/test_util.h"
 
 /* Send a hex C-APDU; returns the R-APDU as an upper-case hex string (static buffer). */
 static inline const char *tx(struct card *c, const char *capdu)
 {
-    static uint8_t cbuf[CARD_MAX_CAPDU];
     static uint8_t rbuf[CARD_MAX_RAPDU];
     static char hex[2 * CARD_MAX_RAPDU + 1];
-    size_t clen = hex2bin(capdu, cbuf, sizeof(cbuf));
-    size_t rlen = card_transmit(c, cbuf, clen, rbuf, sizeof(rbuf));
-    assert_true(rlen >= 2);
-    bin2hex(rbuf, rlen, hex);
+    size_t rlen = tu_transmit_hex(c, capdu, rbuf, sizeof(rbuf));
+    tu_tohex(rbuf, rlen, hex);
     return hex;
 }
 
@@ -165,7 +133,7 @@ static inline void fake_init(struct applet *a, struct fake *f, const char *aid_h
 {
     memset(a, 0, sizeof(*a));
     memset(f, 0, sizeof(*f));
-    a->aid_len = (uint8_t)hex2bin(aid_hex, a->aid, sizeof(a->aid));
+    a->aid_len = (uint8_t)tu_unhex(aid_hex, a->aid, sizeof(a->aid));
     a->life_cycle = APPLET_LC_SELECTABLE;
     a->ops = &fake_ops;
     a->ctx = f;

@@ -6,7 +6,7 @@
 static uint16_t dec(struct apdu *a, const char *hex)
 {
     static uint8_t buf[70000];
-    size_t n = hex2bin(hex, buf, sizeof(buf));
+    size_t n = tu_unhex(hex, buf, sizeof(buf));
     return apdu_decode(a, buf, n);
 }
 

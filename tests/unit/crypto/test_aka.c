@@ -10,24 +10,12 @@
 #include <cmocka.h>
 
 #include "crypto/aka.h"
-
-/* Parse a hex string into out; returns its length in octets. */
-static size_t hex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = strlen(s) / 2;
-    assert_true(n <= cap);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        assert_int_equal(sscanf(s + 2 * i, "%2x", &v), 1);
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
+#include "tests/common/test_util.h"
 
 static void expect_hex(const uint8_t *got, const char *want)
 {
     uint8_t w[32];
-    size_t n = hex(want, w, sizeof w);
+    size_t n = tu_unhex(want, w, sizeof w);
     assert_memory_equal(got, w, n);
 }
 
@@ -87,11 +75,11 @@ static void run_milenage(const struct milenage_vec *v, const uint8_t r[5],
         memcpy(p.r, r, 5);
         memcpy(p.c, c, sizeof p.c);
     }
-    p.k_len = hex(v->k, p.k, sizeof p.k);
-    hex(v->opc, p.opc, sizeof p.opc);
-    hex(v->rand, rand, sizeof rand);
-    hex(v->sqn, sqn, sizeof sqn);
-    hex(v->amf, amf, sizeof amf);
+    p.k_len = tu_unhex(v->k, p.k, sizeof p.k);
+    tu_unhex(v->opc, p.opc, sizeof p.opc);
+    tu_unhex(v->rand, rand, sizeof rand);
+    tu_unhex(v->sqn, sqn, sizeof sqn);
+    tu_unhex(v->amf, amf, sizeof amf);
     assert_int_equal(aka_compute(&p, rand, sqn, amf, &o), 0);
     print_message("Milenage %s\n", v->name);
     expect_hex(o.mac_a, v->f1);
@@ -122,11 +110,11 @@ static void test_milenage_custom_constants(void **state)
     (void)state;
     static const uint8_t r[5] = {13, 77, 5, 120, 33};
     uint8_t c[5][16];
-    hex("0123456789abcdef0011223344556677", c[0], 16);
-    hex("f0e1d2c3b4a5968778695a4b3c2d1e0f", c[1], 16);
-    hex("00000000000000000000000000000003", c[2], 16);
-    hex("80000000000000000000000000000001", c[3], 16);
-    hex("00000000000000550000000000000000", c[4], 16);
+    tu_unhex("0123456789abcdef0011223344556677", c[0], 16);
+    tu_unhex("f0e1d2c3b4a5968778695a4b3c2d1e0f", c[1], 16);
+    tu_unhex("00000000000000000000000000000003", c[2], 16);
+    tu_unhex("80000000000000000000000000000001", c[3], 16);
+    tu_unhex("00000000000000550000000000000000", c[4], 16);
     const struct milenage_vec v = {
         "custom r/c", "465b5ce8b199b49faa5f0a2ee238a6bc", "23553cbe9637a89d218ae64dae47bf35",
         "ff9bb4d0b607", "b9b9", "cd63cb71954a9f4e48a5994e37a02baf", "24c5739ea0d6f86d",
@@ -138,13 +126,13 @@ static void test_milenage_custom_constants(void **state)
     struct aka_out o;
     uint8_t rand[16], sqn[6], amf[2], want[8];
     aka_params_defaults(&p, AKA_MILENAGE);
-    hex(v.k, p.k, 16);
-    hex(v.opc, p.opc, 16);
-    hex(v.rand, rand, 16);
-    hex(v.sqn, sqn, 6);
-    hex(v.amf, amf, 2);
+    tu_unhex(v.k, p.k, 16);
+    tu_unhex(v.opc, p.opc, 16);
+    tu_unhex(v.rand, rand, 16);
+    tu_unhex(v.sqn, sqn, 6);
+    tu_unhex(v.amf, amf, 2);
     assert_int_equal(aka_compute(&p, rand, sqn, amf, &o), 0);
-    hex(v.f1, want, 8);
+    tu_unhex(v.f1, want, 8);
     assert_memory_not_equal(o.mac_a, want, 8);
 }
 
@@ -214,11 +202,11 @@ static void test_tuak_published(void **state)
         struct aka_out o;
         uint8_t rand[16], sqn[6], amf[2];
         aka_params_defaults(&p, AKA_TUAK);
-        p.k_len = hex(v->k, p.k, sizeof p.k);
-        assert_int_equal(hex(v->topc, p.opc, sizeof p.opc), 32);
-        hex(v->rand, rand, sizeof rand);
-        hex(v->sqn, sqn, sizeof sqn);
-        hex(v->amf, amf, sizeof amf);
+        p.k_len = tu_unhex(v->k, p.k, sizeof p.k);
+        assert_int_equal(tu_unhex(v->topc, p.opc, sizeof p.opc), 32);
+        tu_unhex(v->rand, rand, sizeof rand);
+        tu_unhex(v->sqn, sqn, sizeof sqn);
+        tu_unhex(v->amf, amf, sizeof amf);
         p.tuak_iterations = v->iterations;
         p.mac_len = strlen(v->f1) / 2;
         p.res_len = strlen(v->f2) / 2;
@@ -272,10 +260,10 @@ static void test_xor_vectors(void **state)
         struct aka_out o;
         uint8_t rand[16], sqn[6], amf[2];
         aka_params_defaults(&p, AKA_TEST);
-        hex(v->k, p.k, sizeof p.k);
-        hex(v->rand, rand, sizeof rand);
-        hex(v->sqn, sqn, sizeof sqn);
-        hex(v->amf, amf, sizeof amf);
+        tu_unhex(v->k, p.k, sizeof p.k);
+        tu_unhex(v->rand, rand, sizeof rand);
+        tu_unhex(v->sqn, sqn, sizeof sqn);
+        tu_unhex(v->amf, amf, sizeof amf);
         assert_int_equal(aka_compute(&p, rand, sqn, amf, &o), 0);
         assert_int_equal(o.res_len, 16);
         expect_hex(o.res, v->res);
@@ -296,8 +284,8 @@ static void test_xor_short_res(void **state)
     struct aka_out o;
     uint8_t rand[16], sqn[6] = {0}, amf[2] = {0}, zero[32] = {0};
     aka_params_defaults(&p, AKA_TEST);
-    hex(xor_sets[0].k, p.k, 16);
-    hex(xor_sets[0].rand, rand, 16);
+    tu_unhex(xor_sets[0].k, p.k, 16);
+    tu_unhex(xor_sets[0].rand, rand, 16);
     p.res_len = 4;
     assert_int_equal(aka_compute(&p, rand, sqn, amf, &o), 0);
     assert_int_equal(o.res_len, 4);

@@ -20,27 +20,18 @@
 #include "crypto/cert_rules.h"
 #include "crypto/ec.h"
 #include "crypto/x509.h"
-
-static const char *sgp26_dir(void)
-{
-    const char *dir = getenv("EUICC_SGP26_DIR");
-    return dir != NULL ? dir : "../shared/sgp26";
-}
+#include "tests/common/test_util.h"
 
 /* Whole file under the SGP.26 directory (caller frees); skips the test when absent. */
 static uint8_t *slurp(const char *rel, size_t *len)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", sgp26_dir(), rel);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    snprintf(path, sizeof path, "%s/%s", tu_sgp26_dir(), rel);
+    uint8_t *buf = tu_read_file(path, len);
+    if (buf == NULL) {
         print_message("SKIP: %s absent (set EUICC_SGP26_DIR)\n", path);
         skip();
     }
-    uint8_t *buf = malloc(64 * 1024);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 64 * 1024, f);
-    fclose(f);
     assert_true(*len > 0 && *len < 64 * 1024);
     return buf;
 }

@@ -17,6 +17,7 @@
 #include "crypto/ec.h"
 #include "crypto/rng.h"
 #include "crypto/x509.h"
+#include "tests/common/test_util.h"
 
 static const uint8_t msg[] = "serverSigned1 || serverChallenge";
 
@@ -224,17 +225,9 @@ static void test_public_from_point_errors(void **state)
 
 static uint8_t *slurp(const char *rel, size_t *len)
 {
-    const char *dir = getenv("EUICC_SGP26_DIR");
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir != NULL ? dir : "../shared/sgp26", rel);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    uint8_t *buf = malloc(65536);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 65536, f);
-    fclose(f);
-    return buf;
+    snprintf(path, sizeof path, "%s/%s", tu_sgp26_dir(), rel);
+    return tu_read_file(path, len);
 }
 
 /* Known answer: CERT.EUM's signature (ECDSA-Sig-Value -> r||s) over its TBS verifies

@@ -10,15 +10,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/rng.h"
-
-static void hex(const char *s, uint8_t *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        assert_int_equal(sscanf(s + 2 * i, "%2x", &v), 1);
-        out[i] = (uint8_t)v;
-    }
-}
+#include "tests/common/test_util.h"
 
 /* NIST CAVP HMAC_DRBG.rsp [SHA-256] no PR, no reseed, no personalisation, COUNT 0:
  * instantiate with EntropyInput || Nonce, generate 1024 bits twice, check the second. */
@@ -26,9 +18,9 @@ static void test_drbg_known_answer(void **state)
 {
     (void)state;
     uint8_t seed[48], want[128], got[128];
-    hex("ca851911349384bffe89de1cbdc46e6831e44d34a4fb935ee285dd14b71a7488", seed, 32);
-    hex("659ba96c601dc69fc902940805ec0ca8", seed + 32, 16);
-    hex("e528e9abf2dece54d47c7e75e5fe302149f817ea9fb4bee6f4199697d04d5b89"
+    tu_unhex_n("ca851911349384bffe89de1cbdc46e6831e44d34a4fb935ee285dd14b71a7488", seed, 32);
+    tu_unhex_n("659ba96c601dc69fc902940805ec0ca8", seed + 32, 16);
+    tu_unhex_n("e528e9abf2dece54d47c7e75e5fe302149f817ea9fb4bee6f4199697d04d5b89"
         "d54fbb978a15b5c443c9ec21036d2460b6f73ebad0dc2aba6e624abf07745bc1"
         "07694bb7547bb0995f70de25d6b29e2d3011bb19d27676c07162c8b5ccde0668"
         "961df86803482cb37ed6d5c0bb8d50cf1f50d476aa0458bdaba806f48be9dcb8",

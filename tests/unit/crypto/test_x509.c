@@ -14,31 +14,17 @@
 #include <openssl/x509v3.h>
 
 #include "crypto/x509.h"
-
-static const char *sgp26_dir(void)
-{
-    const char *dir = getenv("EUICC_SGP26_DIR");
-    return dir != NULL ? dir : "../shared/sgp26";
-}
+#include "tests/common/test_util.h"
 
 static X509 *load(const char *rel)
 {
     char path[1024], err[256];
-    snprintf(path, sizeof path, "%s/%s", sgp26_dir(), rel);
+    snprintf(path, sizeof path, "%s/%s", tu_sgp26_dir(), rel);
     if (access(path, R_OK) != 0)
         return NULL;
     X509 *x = x509_load_file(path, err, sizeof err);
     assert_non_null(x);
     return x;
-}
-
-static void hex(const char *s, uint8_t *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        assert_int_equal(sscanf(s + 2 * i, "%2x", &v), 1);
-        out[i] = (uint8_t)v;
-    }
 }
 
 struct chain { X509 *ci, *eum, *euicc; };
@@ -71,14 +57,14 @@ static void check_chain(const char *curve, enum ec_curve ec, const char *ci_ski,
         skip();   /* SGP.26 files absent (set EUICC_SGP26_DIR) */
     }
     uint8_t want[20], got[32];
-    hex(ci_ski, want, 20);
+    tu_unhex_n(ci_ski, want, 20);
     assert_int_equal(x509_ski(c.ci, got, sizeof got), 20);
     assert_memory_equal(got, want, 20);
     assert_int_equal(x509_aki(c.ci, got, sizeof got), 0);        /* CI has no AKI */
     assert_int_equal(x509_aki(c.eum, got, sizeof got), 20);
     assert_memory_equal(got, want, 20);
     assert_int_equal(x509_ski(c.ci, got, 19), 0);                /* cap too small */
-    hex(eum_ski, want, 20);
+    tu_unhex_n(eum_ski, want, 20);
     assert_int_equal(x509_ski(c.eum, got, sizeof got), 20);
     assert_memory_equal(got, want, 20);
     assert_int_equal(x509_aki(c.euicc, got, sizeof got), 20);
@@ -169,7 +155,7 @@ static void test_load_file(void **state)
     unlink(tmpl);
     /* PEM form of the SGP.26 CI */
     char path[1024];
-    snprintf(path, sizeof path, "%s/CI/CERT_CI_ECDSA_NIST.pem", sgp26_dir());
+    snprintf(path, sizeof path, "%s/CI/CERT_CI_ECDSA_NIST.pem", tu_sgp26_dir());
     if (access(path, R_OK) != 0)
         skip();
     x = x509_load_file(path, err, sizeof err);

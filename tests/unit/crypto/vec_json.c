@@ -1,5 +1,6 @@
 /* tests/unit/crypto/vec_json.c — a tiny read-only JSON path lookup for test vectors. */
 #include "vec_json.h"
+#include "tests/common/test_util.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -8,30 +9,15 @@
 
 const char *vj_shared_dir(void)
 {
-    const char *d = getenv("EUICC_EMU_SHARED");
-    return d != NULL && d[0] != '\0' ? d : "../shared";
+    return tu_shared_dir();
 }
 
 char *vj_load(const char *rel)
 {
     char path[1024];
+    size_t len;
     snprintf(path, sizeof path, "%s/%s", vj_shared_dir(), rel);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = NULL;
-    long n = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)n + 1);
-        if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-            free(buf);
-            buf = NULL;
-        }
-        if (buf != NULL)
-            buf[n] = '\0';
-    }
-    fclose(f);
-    return buf;
+    return (char *)tu_read_file(path, &len);
 }
 
 static const char *ws(const char *p)

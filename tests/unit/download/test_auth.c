@@ -25,6 +25,7 @@
 #include "tools/lpa/lpa.h"
 #include "tools/smdp/smdp.h"
 #include "tools/smdp/smdp_internal.h"
+#include "tests/common/test_util.h"
 
 #define BUF 16384
 
@@ -42,12 +43,6 @@ struct fx {
     size_t req_len, resp_len;
     uint16_t sw;
 };
-
-static const char *shared_dir(void)
-{
-    const char *d = getenv("EUICC_EMU_SHARED");
-    return d ? d : "../shared";
-}
 
 static size_t transmit(void *ctx, const uint8_t *capdu, size_t len, uint8_t *rapdu,
                        size_t cap)
@@ -83,7 +78,7 @@ static int setup(void **state)
     struct stat st;
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "%s/sgp26", shared_dir());
+    snprintf(f->dir, sizeof f->dir, "%s/sgp26", tu_shared_dir());
     if (stat(f->dir, &st) != 0) {
         static bool told;
         if (!told)

@@ -24,6 +24,7 @@
 #include "card/store_internal.h"
 #include "isd-r/profile_table.h"
 #include "tests/common/download_driver.h"
+#include "tests/common/test_util.h"
 #include "tools/smdp/smdp_internal.h"
 
 #define SMDP_ADDRESS "testsmdpplus1.example.com"
@@ -43,7 +44,7 @@ static uint8_t *load_upp(const char *name, size_t *len)
 {
     char p[900];
     snprintf(p, sizeof p, "%s/profiles/ts48/%s", dl_shared_dir(), name);
-    uint8_t *b = dl_read_file(p, len);
+    uint8_t *b = tu_read_file(p, len);
     if (!b)
         fail_msg("cannot read %s", p);
     return b;

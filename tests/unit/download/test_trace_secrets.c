@@ -21,23 +21,14 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "../../common/download_driver.h"
-
-static void hex_upper(const uint8_t *p, size_t n, char *out)
-{
-    static const char d[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[p[i] >> 4];
-        out[2 * i + 1] = d[p[i] & 15];
-    }
-    out[2 * n] = 0;
-}
+#include "tests/common/download_driver.h"
+#include "tests/common/test_util.h"
 
 /* True when the trace contains secret as upper-case hex (the trace's form). */
 static bool contains(const char *trace, const uint8_t *secret, size_t n)
 {
     char hex[2 * 64 + 1];
-    hex_upper(secret, n, hex);
+    tu_tohex(secret, n, hex);
     return strstr(trace, hex) != NULL;
 }
 
@@ -46,7 +37,7 @@ static void assert_absent(const char *trace, const uint8_t *secret, size_t n, co
 {
     char hex[2 * 64 + 1];
     assert_true(n <= 64);
-    hex_upper(secret, n, hex);
+    tu_tohex(secret, n, hex);
     if (strstr(trace, hex) != NULL)
         fail_msg("the trace contains %s (%s)", what, hex);
 }
@@ -61,7 +52,7 @@ static void test_traced_download_leaks_nothing(void **state)
     memset(&d, 0, sizeof d);
     snprintf(path, sizeof path, "%s/profiles/ts48/TS48V1-A-UNIQUE.der", dl_shared_dir());
     size_t upp_len = 0;
-    uint8_t *upp = dl_read_file(path, &upp_len);
+    uint8_t *upp = tu_read_file(path, &upp_len);
     if (upp == NULL) {
         print_message("SKIP: %s absent (set EUICC_EMU_SHARED)\n", path);
         skip();
@@ -113,7 +104,7 @@ static void test_traced_download_leaks_nothing(void **state)
         in_upp = memcmp(upp + off, ki, sizeof ki) == 0;
     assert_true(in_upp);                    /* the Ki really is in the profile */
     char probe[128] = "> 80E29100 ";
-    hex_upper(ki, sizeof ki, probe + strlen(probe));
+    tu_tohex(ki, sizeof ki, probe + strlen(probe));
     assert_true(contains(probe, ki, sizeof ki));
     /* the PPKs of an osmo-smdpp style ReplaceSessionKeys: PPK-ENC 00.., PPK-MAC 11.. */
     uint8_t ppk[16];

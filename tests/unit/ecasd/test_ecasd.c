@@ -21,6 +21,7 @@
 #include "crypto/x509.h"
 #include "ecasd/ecasd.h"
 #include "ecasd/eid.h"
+#include "tests/common/test_util.h"
 
 static const uint8_t seed[] = "ecasd test seed";
 
@@ -272,19 +273,13 @@ static void test_bad_args(void **state)
     assert_int_equal(ecasd_install(NULL, NULL), -1);
 }
 
-static const char *sgp26_dir(void)
-{
-    const char *d = getenv("EUICC_SGP26_DIR");
-    return d != NULL ? d : "../shared/sgp26";
-}
-
 static void test_extra_ci(void **state)
 {
     struct fx *f = *state;
     char ci[1024], ci_pem[1024], euicc[1024];
-    snprintf(ci, sizeof ci, "%s/CI/CERT_CI_ECDSA_NIST.der", sgp26_dir());
-    snprintf(ci_pem, sizeof ci_pem, "%s/CI/CERT_CI_ECDSA_BRP.pem", sgp26_dir());
-    snprintf(euicc, sizeof euicc, "%s/eUICC/CERT_EUICC_ECDSA_NIST.der", sgp26_dir());
+    snprintf(ci, sizeof ci, "%s/CI/CERT_CI_ECDSA_NIST.der", tu_sgp26_dir());
+    snprintf(ci_pem, sizeof ci_pem, "%s/CI/CERT_CI_ECDSA_BRP.pem", tu_sgp26_dir());
+    snprintf(euicc, sizeof euicc, "%s/eUICC/CERT_EUICC_ECDSA_NIST.der", tu_sgp26_dir());
     if (access(ci, R_OK) != 0 || access(ci_pem, R_OK) != 0 || access(euicc, R_OK) != 0)
         skip();   /* SGP.26 files absent (set EUICC_SGP26_DIR) */
     const char *const two[] = {ci, ci_pem};
@@ -324,15 +319,7 @@ static void test_extra_ci(void **state)
 
 static void transmit(struct card *c, const char *hex, uint8_t *r, size_t *rl)
 {
-    uint8_t apdu[300];
-    size_t n = strlen(hex) / 2;
-    for (size_t i = 0; i < n; i++) {
-        unsigned b;
-        sscanf(hex + 2 * i, "%2x", &b);
-        apdu[i] = (uint8_t)b;
-    }
-    *rl = card_transmit(c, apdu, n, r, 4096);
-    assert_true(*rl >= 2);
+    *rl = tu_transmit_hex(c, hex, r, 4096);
 }
 
 static void test_applet(void **state)

@@ -19,6 +19,7 @@
 #include "crypto/x509.h"
 #include "ecasd/ecasd.h"
 #include "ecasd/eid.h"
+#include "tests/common/test_util.h"
 
 #define SGP26_EID "89049032123451234512345678901235"
 
@@ -42,25 +43,6 @@ static void path_of(char *out, size_t cap, const char *dir, const char *rel)
     snprintf(out, cap, "%s/%s", dir, rel);
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    uint8_t *b = malloc(65536);
-    assert_non_null(b);
-    *len = fread(b, 1, 65536, f);
-    fclose(f);
-    return b;
-}
-
-static void spit(const char *path, const uint8_t *p, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(p, 1, len, f), len);
-    fclose(f);
-}
-
 /* tmp/<dst> := src/<src_rel> */
 static void copy_in(struct fx *f, const char *src_rel, const char *dst_rel)
 {
@@ -68,8 +50,9 @@ static void copy_in(struct fx *f, const char *src_rel, const char *dst_rel)
     size_t n;
     path_of(a, sizeof a, f->src, src_rel);
     path_of(b, sizeof b, f->tmp, dst_rel);
-    uint8_t *d = slurp(a, &n);
-    spit(b, d, n);
+    uint8_t *d = tu_read_file(a, &n);
+    assert_non_null(d);
+    tu_write_file(b, d, n);
     free(d);
 }
 
@@ -77,9 +60,7 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    f->src = getenv("EUICC_SGP26_DIR");
-    if (f->src == NULL)
-        f->src = "../shared/sgp26";
+    f->src = tu_sgp26_dir();
     char probe[1024];
     path_of(probe, sizeof probe, f->src, files[0]);
     if (access(probe, R_OK) != 0) {
@@ -133,23 +114,14 @@ static int teardown(void **state)
     if (f == NULL)                                                                         \
     skip()
 
-static void hex(const char *s, uint8_t *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        assert_int_equal(sscanf(s + 2 * i, "%2x", &v), 1);
-        out[i] = (uint8_t)v;
-    }
-}
-
 static void check_sgp26(struct fx *f, struct ecasd *e)
 {
     uint8_t eid[16], want[16], nist[20], brp[20];
     ecasd_eid(e, eid);
-    hex(SGP26_EID, want, 16);
+    tu_unhex_n(SGP26_EID, want, 16);
     assert_memory_equal(eid, want, 16);
-    hex("F54172BDF98A95D65CBEB88A38A1C11D800A85C3", nist, 20);
-    hex("C0BC70BA36929D43B467FF57570530E57AB8FCD8", brp, 20);
+    tu_unhex_n("F54172BDF98A95D65CBEB88A38A1C11D800A85C3", nist, 20);
+    tu_unhex_n("C0BC70BA36929D43B467FF57570530E57AB8FCD8", brp, 20);
     assert_int_equal(ecasd_ci_count(e), 2);
     assert_memory_equal(ecasd_ci_pkid(e, 0), nist, 20);
     assert_memory_equal(ecasd_ci_pkid(e, 1), brp, 20);
@@ -164,13 +136,15 @@ static void check_sgp26(struct fx *f, struct ecasd *e)
         char p[1024];
         size_t n, len = 0;
         path_of(p, sizeof p, f->src, certs[i]);
-        uint8_t *file = slurp(p, &n);
+        uint8_t *file = tu_read_file(p, &n);
+        assert_non_null(file);
         const uint8_t *der = ecasd_cert_euicc(e, i, &len);
         assert_int_equal(len, n);
         assert_memory_equal(der, file, n);
         free(file);
         path_of(p, sizeof p, f->src, eums[i]);
-        file = slurp(p, &n);
+        file = tu_read_file(p, &n);
+        assert_non_null(file);
         der = ecasd_cert_eum(e, i, &len);
         assert_int_equal(len, n);
         assert_memory_equal(der, file, n);
@@ -268,11 +242,11 @@ static void test_missing_files(void **state)
     path_of(p, sizeof p, f->tmp, "eUICC/SK_EUICC_ECDSA_NIST.pem");
     unlink(p);
     open_fails(f, f->tmp, "eUICC/SK_EUICC_ECDSA_NIST.pem", NULL);
-    spit(p, (const uint8_t *)"not a key", 9);
+    tu_write_file(p, (const uint8_t *)"not a key", 9);
     open_fails(f, f->tmp, "eUICC/SK_EUICC_ECDSA_NIST.pem", "not an EC private key");
     path_of(p, sizeof p, f->tmp, "CI/CERT_CI_ECDSA_NIST.der");
     copy_in(f, "eUICC/SK_EUICC_ECDSA_NIST.pem", "eUICC/SK_EUICC_ECDSA_NIST.pem");
-    spit(p, (const uint8_t *)"\x30\x03\x02\x01\x01", 5);
+    tu_write_file(p, (const uint8_t *)"\x30\x03\x02\x01\x01", 5);
     open_fails(f, f->tmp, "CI/CERT_CI_ECDSA_NIST.der", "not a DER or PEM");
 
     e = open_ok(f, NULL);
@@ -310,7 +284,8 @@ static void reissue_euicc(struct fx *f, const char *curve, const char *eid)
     size_t n;
     snprintf(rel, sizeof rel, "EUM/SK_EUM_ECDSA_%s.pem", curve);
     path_of(p, sizeof p, f->src, rel);
-    uint8_t *kb = slurp(p, &n);
+    uint8_t *kb = tu_read_file(p, &n);
+    assert_non_null(kb);
     EVP_PKEY *eum_key = ec_private_from_bytes(kb, n);
     assert_non_null(eum_key);
     free(kb);
@@ -330,7 +305,7 @@ static void reissue_euicc(struct fx *f, const char *curve, const char *eid)
     uint8_t der[4096];
     size_t dl = x509_to_der(x, der, sizeof der);
     assert_true(dl > 0);
-    spit(p, der, dl);
+    tu_write_file(p, der, dl);
     X509_NAME_free(nm);
     X509_free(x);
     EVP_PKEY_free(eum_key);

@@ -27,6 +27,7 @@
 #include "isd-r/eim_config.h"
 #include "isd-r/isdr_internal.h"
 #include "isd-r/profile_table.h"
+#include "tests/common/test_util.h"
 
 #define BUF 65536
 
@@ -46,48 +47,6 @@ static const uint8_t NIST_CI_PKID[20] = { 0xF5, 0x41, 0x72, 0xBD, 0xF9, 0x8A, 0x
 static const uint8_t BRP_CI_PKID[20] = { 0xC0, 0xBC, 0x70, 0xBA, 0x36, 0x92, 0x9D, 0x43,
                                          0xB4, 0x67, 0xFF, 0x57, 0x57, 0x05, 0x30, 0xE5,
                                          0x7A, 0xB8, 0xFC, 0xD8 };
-
-static const char *shared_dir(void)
-{
-    const char *d = getenv("EUICC_EMU_SHARED");
-    return d ? d : "../shared";
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    uint8_t *b = malloc(BUF);
-    assert_non_null(b);
-    *len = fread(b, 1, BUF, f);
-    fclose(f);
-    return b;
-}
-
-static void nib_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
-{
-    size_t n = 0;
-    int hi = -1;
-    for (; *s; s++) {
-        int v = 0;
-        if (*s == ' ')
-            continue;
-        if (*s >= '0' && *s <= '9') v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f') v = *s - 'a' + 10;
-        else if (*s >= 'A' && *s <= 'F') v = *s - 'A' + 10;
-        else fail_msg("bad hex '%c'", *s);
-        if (hi < 0) {
-            hi = v;
-        } else {
-            assert_true(n < cap);
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    assert_int_equal(hi, -1);
-    *len = n;
-}
 
 static size_t xmit(struct fx *f, const uint8_t *c, size_t n, uint8_t *r, size_t cap)
 {
@@ -155,20 +114,17 @@ static uint16_t es10(struct fx *f, const uint8_t *req, size_t len)
 static uint16_t es10_hex(struct fx *f, const char *h)
 {
     uint8_t b[4096];
-    size_t n;
-    nib_hex(h, b, sizeof b, &n);
+    size_t n = tu_unhex(h, b, sizeof b);
     return es10(f, b, n);
 }
 
 static void expect_resp(const struct fx *f, const char *h)
 {
     uint8_t b[4096];
-    size_t n;
-    nib_hex(h, b, sizeof b, &n);
+    size_t n = tu_unhex(h, b, sizeof b);
     if (f->len != n || memcmp(f->resp, b, n) != 0) {
         char got[2 * 4096 + 1] = "";
-        for (size_t i = 0; i < f->len && i < 4096; i++)
-            sprintf(got + 2 * i, "%02X", f->resp[i]);
+        tu_tohex(f->resp, f->len < 4096 ? f->len : 4096, got);
         fail_msg("response %s, expected %s", got, h);
     }
 }
@@ -197,8 +153,8 @@ static int setup_mode(void **state, enum card_mode mode)
 {
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->sgp26, sizeof f->sgp26, "%s/sgp26", shared_dir());
-    snprintf(f->vectors, sizeof f->vectors, "%s/vectors/sgp32", shared_dir());
+    snprintf(f->sgp26, sizeof f->sgp26, "%s/sgp26", tu_shared_dir());
+    snprintf(f->vectors, sizeof f->vectors, "%s/vectors/sgp32", tu_shared_dir());
     char probe[600];
     snprintf(probe, sizeof probe, "%s/eUICC/CERT_EUICC_ECDSA_NIST.der", f->sgp26);
     FILE *p = fopen(probe, "rb");
@@ -238,7 +194,7 @@ static uint8_t *vector(struct fx *f, size_t *len)
 {
     char p[700];
     snprintf(p, sizeof p, "%s/addInitialEim_request.ber", f->vectors);
-    uint8_t *b = read_file(p, len);
+    uint8_t *b = tu_read_file(p, len);
     if (!b)
         print_message("SKIP: %s absent\n", p);
     return b;
@@ -315,7 +271,7 @@ static void add_eim_hex(struct fx *f, const char *fields, const char *expect)
     char req[4096];
     uint8_t body[2048];
     size_t n;
-    nib_hex(fields, body, sizeof body, &n);
+    n = tu_unhex(fields, body, sizeof body);
     /* BF57 { A0 { 30 { fields } } } with short/long form lengths */
     assert_true(n + 4 < 128);
     int p = snprintf(req, sizeof req, "BF57 %02zX A0 %02zX 30 %02zX ", n + 4, n + 2, n);
@@ -370,7 +326,7 @@ static void test_add_initial_eim_list_rules(void **state)
     size_t elen = 0;
     uint8_t tmp[512];
     snprintf(entry, sizeof entry, "30 66 80 01 41 83 01 01 84 01 FF A5 5B %s", SGP26_SPKI_A0);
-    nib_hex(entry, tmp, sizeof tmp, &elen);
+    elen = tu_unhex(entry, tmp, sizeof tmp);
     assert_int_equal(elen, 0x68);
     size_t total = 9 * elen;
     snprintf(req, sizeof req, "BF57 82 %04zX A0 82 %04zX", total + 4, total);
@@ -418,7 +374,7 @@ static size_t make_eim_cert(struct fx *f, bool trusted, uint8_t *out, size_t cap
         fclose(pf);
         snprintf(p, sizeof p, "%s/CI/CERT_CI_ECDSA_NIST.der", f->sgp26);
         size_t n = 0;
-        uint8_t *der = read_file(p, &n);
+        uint8_t *der = tu_read_file(p, &n);
         assert_non_null(der);
         const unsigned char *q = der;
         ca = d2i_X509(NULL, &q, (long)n);
@@ -518,7 +474,7 @@ static void expect_cert(struct fx *f, const struct tlv *t, uint32_t tag, const c
     char p[700];
     size_t n;
     snprintf(p, sizeof p, "%s/%s", f->sgp26, file);
-    uint8_t *der = read_file(p, &n);
+    uint8_t *der = tu_read_file(p, &n);
     assert_non_null(der);
     assert_int_equal(t->tag, tag);
     uint8_t *copy = malloc(t->raw_len);
@@ -649,7 +605,7 @@ static void associate(struct fx *f)
     snprintf(b, sizeof b, "80 03 65494D 83 01 01 84 01 FF A5 5B %s", SGP26_SPKI_A0);
     uint8_t body[512];
     size_t n;
-    nib_hex(b, body, sizeof body, &n);
+    n = tu_unhex(b, body, sizeof body);
     char req[1200];
     int p = snprintf(req, sizeof req, "BF57 %02zX A0 %02zX 30 %02zX ", n + 4, n + 2, n);
     snprintf(req + p, sizeof req - (size_t)p, "%s", b);

@@ -23,6 +23,7 @@
 #include "isd-r/notifications.h"
 #include "isd-r/profile_table.h"
 #include "tests/common/download_driver.h"
+#include "tests/common/test_util.h"
 #include "tools/eim/eim.h"
 
 #define BUF 65536
@@ -49,7 +50,7 @@ static uint8_t *load(const char *dir, const char *name, size_t *len)
 {
     char p[900];
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    return dl_read_file(p, len);
+    return tu_read_file(p, len);
 }
 
 /* A fresh IoT card (SGP.26 identity) inside d: dl_open makes a consumer card; its store
@@ -106,7 +107,7 @@ static int setup(void **state, bool profiles)
             size_t len;
             struct dl_result r;
             snprintf(p, sizeof p, "%s/profiles/ts48/%s", dl_shared_dir(), names[i]);
-            uint8_t *upp = dl_read_file(p, &len);
+            uint8_t *upp = tu_read_file(p, &len);
             assert_non_null(upp);
             assert_int_equal(dl_upp_iccid(upp, len, iccids[i]), 0);
             assert_int_equal(dl_download(&t->d, upp, len, &r), 0);

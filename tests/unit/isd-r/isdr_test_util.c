@@ -20,7 +20,6 @@
 int fx_setup(void **state)
 {
     static const uint8_t seed[] = "isd-r unit test seed";
-    char err[256] = "";
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
     struct card_config cfg = {0};
@@ -29,19 +28,12 @@ int fx_setup(void **state)
     cfg.rng_seed = seed;
     cfg.rng_seed_len = sizeof seed;
     cfg.capacity = FX_CAPACITY;
-    if (card_open(&f->card, &cfg, err, sizeof err) != 0)
-        fail_msg("card_open: %s", err);
+    tu_card_open(&f->card, &cfg);
     f->rng = card_rng(f->card);
     f->ecasd = card_ecasd(f->card);
     f->r = f->card->isdr;
     /* SELECT ISD-R on the basic channel, as a terminal does: 61xx, then GET RESPONSE */
-    static const uint8_t select[] = { 0x00, 0xA4, 0x04, 0x00, 0x10, 0xA0, 0x00, 0x00,
-                                      0x05, 0x59, 0x10, 0x10, 0xFF, 0xFF, 0xFF, 0xFF,
-                                      0x89, 0x00, 0x00, 0x01, 0x00 };
-    uint8_t r[300];
-    size_t n = card_transmit(f->card, select, sizeof select, r, sizeof r);
-    assert_int_equal(n, 2);
-    assert_int_equal(r[0], 0x61);
+    tu_select_isdr(f->card);
     *state = f;
     return 0;
 }
@@ -55,45 +47,10 @@ int fx_teardown(void **state)
     return 0;
 }
 
-static int nib(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-size_t hex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    int hi = -1;
-    for (; *s; s++) {
-        if (*s == ' ')
-            continue;
-        int v = nib(*s);
-        if (v < 0)
-            fail_msg("bad hex char '%c'", *s);
-        if (hi < 0) {
-            hi = v;
-        } else {
-            if (n == cap)
-                fail_msg("hex too long");
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    if (hi >= 0)
-        fail_msg("odd hex length");
-    return n;
-}
-
 const char *tohex(const uint8_t *p, size_t len)
 {
     static char buf[2 * FX_OUT_MAX + 1];
-    size_t i;
-    for (i = 0; i < len && i < FX_OUT_MAX; i++)
-        snprintf(buf + 2 * i, 3, "%02X", p[i]);
-    buf[2 * i] = 0;
+    tu_tohex(p, len < FX_OUT_MAX ? len : FX_OUT_MAX, buf);
     return buf;
 }
 
@@ -152,7 +109,7 @@ uint16_t fx_run_bin(struct fx *f, const uint8_t *req, size_t len)
 uint16_t fx_run(struct fx *f, const char *req_hex)
 {
     uint8_t *req = malloc(FX_OUT_MAX);
-    size_t n = hex(req_hex, req, FX_OUT_MAX);
+    size_t n = tu_unhex(req_hex, req, FX_OUT_MAX);
     uint16_t sw = fx_run_bin(f, req, n);
     free(req);
     return sw;
@@ -161,7 +118,7 @@ uint16_t fx_run(struct fx *f, const char *req_hex)
 void fx_expect(const struct fx *f, const char *expected_hex)
 {
     uint8_t *exp = malloc(FX_OUT_MAX);
-    size_t n = hex(expected_hex, exp, FX_OUT_MAX);
+    size_t n = tu_unhex(expected_hex, exp, FX_OUT_MAX);
     assert_int_equal(f->sw, 0x9000);
     expect_bytes(f->out, f->out_len, exp, n);
     free(exp);
@@ -172,7 +129,7 @@ void fx_profile(struct profile_record *p, uint8_t slot, const char *iccid_hex,
 {
     memset(p, 0, sizeof *p);
     p->slot = slot;
-    assert_int_equal(hex(iccid_hex, p->iccid, sizeof p->iccid), 10);
+    assert_int_equal(tu_unhex(iccid_hex, p->iccid, sizeof p->iccid), 10);
     profile_isdp_aid(slot, p->aid);
     p->aid_len = 16;
     p->profile_class = profile_class;

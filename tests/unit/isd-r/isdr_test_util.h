@@ -1,5 +1,5 @@
 /* tests/unit/isd-r/isdr_test_util.h — fixtures for the ISD-R tests: an ISD-R driven
- * without a card (in-memory store, seeded RNG, generated test identity), hex helpers. */
+ * without a card (in-memory store, seeded RNG, generated test identity); hex via test_util. */
 #ifndef ISDR_TEST_UTIL_H
 #define ISDR_TEST_UTIL_H
 
@@ -8,6 +8,7 @@
 
 #include "isd-r/isdr_internal.h"
 #include "isd-r/profile_table.h"
+#include "tests/common/test_util.h"
 
 #define FX_OUT_MAX 65536u
 #define FX_CAPACITY 500000u
@@ -26,9 +27,6 @@ struct fx {
 /* cmocka setup/teardown: *state = struct fx * */
 int fx_setup(void **state);
 int fx_teardown(void **state);
-
-/* Decode hex (spaces ignored) into out; returns the length; fails the test on bad hex. */
-size_t hex(const char *s, uint8_t *out, size_t cap);
 
 /* Run one ES10 request given in hex through isdr_dispatch; returns the SW. */
 uint16_t fx_run(struct fx *f, const char *req_hex);

@@ -265,7 +265,7 @@ static void test_get_rat(void **state)
     assert_int_equal(fx_run(f, "BF4300"), 0x9000);
     fx_expect(f, "BF4302 A000");
     uint8_t rule[13];
-    size_t n = hex("300A 80020560 A100 82020780", rule, sizeof rule);
+    size_t n = tu_unhex("300A 80020560 A100 82020780", rule, sizeof rule);
     assert_int_equal(store_put(f->store, SID_ISDR_RAT, rule, n), 0);
     assert_int_equal(fx_run(f, "BF4300"), 0x9000);
     fx_expect(f, "BF430E A00C 300A80020560A10082020780");
@@ -287,7 +287,7 @@ static void two_profiles(struct fx *f)
     p.name_len = 5;
     assert_int_equal(profile_save(f->store, &p), 0);
     uint8_t iccid_b[10];
-    hex(ICCID_B, iccid_b, 10);
+    tu_unhex(ICCID_B, iccid_b, 10);
     fx_profile(&p, 2, ICCID_B, PROFILE_CLASS_TEST, PROFILE_DISABLED);
     p.present = PROFILE_HAS_NICKNAME;
     memcpy(p.nickname, "nick", 4);
@@ -398,11 +398,11 @@ static void test_set_nickname_malformed(void **state)
     assert_int_equal(fx_run(f, "BF2911 5A09 9894449999999909 30 9004776F726B"), 0x6A80);
     assert_int_equal(fx_run(f, "BF2910 5A0A" ICCID_A " 9002C328"), 0x6A80); /* bad UTF-8 */
     /* 64 characters are fine, 65 are not */
-    size_t n = hex("BF294E 5A0A" ICCID_A " 9040", req, sizeof req);
+    size_t n = tu_unhex("BF294E 5A0A" ICCID_A " 9040", req, sizeof req);
     memset(req + n, 'x', 64);
     assert_int_equal(fx_run_bin(f, req, n + 64), 0x9000);
     fx_expect(f, "BF2903 800100");
-    n = hex("BF294F 5A0A" ICCID_A " 9041", req, sizeof req);
+    n = tu_unhex("BF294F 5A0A" ICCID_A " 9041", req, sizeof req);
     memset(req + n, 'x', 65);
     assert_int_equal(fx_run_bin(f, req, n + 65), 0x6A80);
 }
@@ -514,7 +514,7 @@ static void add_two_notifications(struct fx *f)
 {
     uint8_t iccid[10];
     uint32_t seq = 0;
-    hex(ICCID_A, iccid, 10);
+    tu_unhex(ICCID_A, iccid, 10);
     assert_int_equal(notification_add_other_signed(f->store, f->ecasd, 0, NOTIF_EVENT_INSTALL,
                                                    (const uint8_t *)"smdp.example.com", 16,
                                                    iccid, &seq), 0);
@@ -551,7 +551,7 @@ static void test_other_signed_notification_verifies(void **state)
     assert_int_equal(top.raw_len, len);
     assert_true(tlv_enter(&top, &c));
     assert_true(tlv_next(&c, &t));                       /* tbsOtherNotification */
-    size_t mlen = hex(META_1, meta, sizeof meta);
+    size_t mlen = tu_unhex(META_1, meta, sizeof meta);
     expect_bytes(t.raw, t.raw_len, meta, mlen);
     const uint8_t *tbs = t.raw;
     size_t tbs_len = t.raw_len;

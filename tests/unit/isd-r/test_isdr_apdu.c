@@ -56,7 +56,7 @@ static int teardown(void **state)
 static uint16_t tx(struct cfx *x, const char *capdu_hex)
 {
     uint8_t *c = malloc(CARD_MAX_CAPDU);
-    size_t n = hex(capdu_hex, c, CARD_MAX_CAPDU);
+    size_t n = tu_unhex(capdu_hex, c, CARD_MAX_CAPDU);
     x->rlen = card_transmit(x->c, c, n, x->r, sizeof x->r);
     free(c);
     assert_true(x->rlen >= 2);
@@ -66,7 +66,7 @@ static uint16_t tx(struct cfx *x, const char *capdu_hex)
 static void expect_data(struct cfx *x, const char *exp_hex)
 {
     uint8_t *e = malloc(CARD_MAX_RAPDU);
-    size_t n = hex(exp_hex, e, CARD_MAX_RAPDU);
+    size_t n = tu_unhex(exp_hex, e, CARD_MAX_RAPDU);
     expect_bytes(x->r, x->rlen - 2, e, n);
     free(e);
 }
@@ -92,7 +92,7 @@ static void expect_fetched(struct cfx *x, uint16_t sw, uint8_t cla, const char *
 {
     uint8_t *got = malloc(CARD_MAX_RAPDU), *e = malloc(CARD_MAX_RAPDU);
     size_t n = fetch(x, sw, cla, got, CARD_MAX_RAPDU);
-    size_t m = hex(exp_hex, e, CARD_MAX_RAPDU);
+    size_t m = tu_unhex(exp_hex, e, CARD_MAX_RAPDU);
     expect_bytes(got, n, e, m);
     free(got);
     free(e);

@@ -50,7 +50,7 @@ static void put_profile(struct fx *f, uint8_t slot, const char *iccid, uint8_t c
         p->present |= PROFILE_HAS_PPR;
     }
     if (cfg_hex) {
-        p->notif_cfg_len = hex(cfg_hex, p->notif_cfg, sizeof p->notif_cfg);
+        p->notif_cfg_len = tu_unhex(cfg_hex, p->notif_cfg, sizeof p->notif_cfg);
         p->present |= PROFILE_HAS_NOTIF_CFG;
     }
     assert_int_equal(profile_save(f->store, p), 0);
@@ -88,7 +88,7 @@ static void expect_notification(struct fx *f, const struct notification_meta *m,
     assert_int_equal(m->address_len, strlen(addr));
     assert_memory_equal(m->address, addr, m->address_len);
     assert_true(m->has_iccid);
-    hex(iccid_hex, iccid, 10);
+    tu_unhex(iccid_hex, iccid, 10);
     assert_memory_equal(m->iccid, iccid, 10);
 
     assert_int_equal(notification_get_pending(f->store, m->seq, buf, sizeof buf, &len), 0);

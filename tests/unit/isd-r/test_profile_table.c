@@ -24,11 +24,11 @@ static void full_record(struct profile_record *p)
     memcpy(p->name, "name", 4); p->name_len = 4;
     p->icon_type = 1;
     memset(p->icon, 0x42, 1024); p->icon_len = 1024;
-    p->notif_cfg_len = hex("3009 81020780 0C03612E62", p->notif_cfg, sizeof p->notif_cfg);
-    p->owner_len = hex("0403 21F354", p->owner, sizeof p->owner);
-    p->dp_prop_len = hex("0603 2B0601", p->dp_prop, sizeof p->dp_prop);
+    p->notif_cfg_len = tu_unhex("3009 81020780 0C03612E62", p->notif_cfg, sizeof p->notif_cfg);
+    p->owner_len = tu_unhex("0403 21F354", p->owner, sizeof p->owner);
+    p->dp_prop_len = tu_unhex("0603 2B0601", p->dp_prop, sizeof p->dp_prop);
     p->ppr = 0x6;
-    p->ssd_len = hex("3000", p->ssd, sizeof p->ssd);
+    p->ssd_len = tu_unhex("3000", p->ssd, sizeof p->ssd);
 }
 
 static void test_roundtrip_all_fields(void **state)
@@ -66,7 +66,7 @@ static void test_write_info_order(void **state)
     tlv_writer_init(&w, buf, sizeof buf);
     profile_write_info(&p, NULL, 0, &w);
     assert_true(tlv_writer_ok(&w));
-    size_t n = hex("E35C 5A0A98001122334455667788 4F10A0000005591010FFFFFFFF8900001300"
+    size_t n = tu_unhex("E35C 5A0A98001122334455667788 4F10A0000005591010FFFFFFFF8900001300"
                    "9F700101 90016E 910173 92046E616D65 930101 94024242 950101"
                    "B60B3009810207800C03612E62 B705040321F354 B80506032B0601 99020560"
                    "BF22023000", exp, sizeof exp);
@@ -103,7 +103,7 @@ static void test_iterate_find_count_delete(void **state)
     assert_int_equal(profile_next(f->store, 3, &p), STORE_ENOTFOUND);
 
     uint8_t iccid[10], aid[16];
-    hex("98000000000000000003", iccid, 10);
+    tu_unhex("98000000000000000003", iccid, 10);
     assert_int_equal(profile_find_iccid(f->store, iccid, &p), 0);
     assert_int_equal(p.slot, 3);
     profile_isdp_aid(1, aid);
@@ -146,19 +146,19 @@ static void test_decode_rejects_garbage(void **state)
     (void)state;
     struct profile_record p;
     uint8_t b[64];
-    size_t n = hex("E303 5A0100", b, sizeof b);                  /* short ICCID */
+    size_t n = tu_unhex("E303 5A0100", b, sizeof b);                  /* short ICCID */
     assert_int_equal(profile_decode(b, n, &p), -1);
-    n = hex("E304 9F700102", b, sizeof b);                       /* bad state */
+    n = tu_unhex("E304 9F700102", b, sizeof b);                       /* bad state */
     assert_int_equal(profile_decode(b, n, &p), -1);
-    n = hex("E305 5A0A00", b, sizeof b);                         /* truncated */
+    n = tu_unhex("E305 5A0A00", b, sizeof b);                         /* truncated */
     assert_int_equal(profile_decode(b, n, &p), -1);
-    n = hex("3000", b, sizeof b);                                /* not E3 */
+    n = tu_unhex("3000", b, sizeof b);                                /* not E3 */
     assert_int_equal(profile_decode(b, n, &p), -1);
-    n = hex("E300 00", b, sizeof b);                             /* trailing */
+    n = tu_unhex("E300 00", b, sizeof b);                             /* trailing */
     assert_int_equal(profile_decode(b, n, &p), -1);
-    n = hex("E304 99020860", b, sizeof b);                       /* unused bits > 7 */
+    n = tu_unhex("E304 99020860", b, sizeof b);                       /* unused bits > 7 */
     assert_int_equal(profile_decode(b, n, &p), -1);
-    n = hex("E303 DF0100", b, sizeof b);                         /* unknown: ignored */
+    n = tu_unhex("E303 DF0100", b, sizeof b);                         /* unknown: ignored */
     assert_int_equal(profile_decode(b, n, &p), 0);
 }
 

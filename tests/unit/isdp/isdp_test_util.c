@@ -25,9 +25,7 @@
 const char *shared_dir(void)
 {
     static char buf[1024];
-    const char *d = getenv("EUICC_EMU_SHARED");
-    if (!d)
-        d = "../shared";
+    const char *d = tu_shared_dir();
     snprintf(buf, sizeof buf, "%s/vectors/README.md", d);
     FILE *f = fopen(buf, "rb");
     if (!f)
@@ -35,23 +33,6 @@ const char *shared_dir(void)
     fclose(f);
     snprintf(buf, sizeof buf, "%s", d);
     return buf;
-}
-
-uint8_t *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return b;
 }
 
 /* The string value of the first "key": "..." in json (pointer into json, length). */
@@ -78,7 +59,7 @@ static uint8_t *json_hex(const char *json, const char *key, size_t *n)
     uint8_t *out = malloc(len / 2 + 1);
     assert_non_null(tmp);
     assert_non_null(out);
-    *n = hex(tmp, out, len / 2 + 1);
+    *n = tu_unhex(tmp, out, len / 2 + 1);
     free(tmp);
     return out;
 }
@@ -101,7 +82,7 @@ bool vec_load(struct vec *v, const char *name)
     if (!sd)
         return false;
     snprintf(path, sizeof path, "%s/vectors/%s", sd, name);
-    char *json = (char *)read_all(path, &len);
+    char *json = (char *)tu_read_file(path, &len);
     if (!json)
         return false;
     v->bpp = json_hex(json, "bpp", &v->bpp_len);
@@ -130,7 +111,7 @@ bool vec_load(struct vec *v, const char *name)
     }
     free(json);
     snprintf(path, sizeof path, "%s/vectors/upp_TS48V1-A-UNIQUE.json", sd);
-    json = (char *)read_all(path, &len);
+    json = (char *)tu_read_file(path, &len);
     assert_non_null(json);
     v->upp = json_hex(json, "upp", &v->upp_len);
     free(json);
@@ -149,7 +130,7 @@ void vec_free(struct vec *v)
 void card_fx_open(struct fx *f, size_t capacity)
 {
     static const uint8_t seed[] = "isd-p unit test seed";
-    char err[256] = "", idir[1100];
+    char idir[1100];
     struct card_config cfg = {0};
     memset(f, 0, sizeof *f);
     snprintf(idir, sizeof idir, "%s/sgp26", shared_dir());
@@ -159,18 +140,11 @@ void card_fx_open(struct fx *f, size_t capacity)
     cfg.rng_seed_len = sizeof seed;
     cfg.capacity = capacity;
     cfg.identity_dir = idir;
-    if (card_open(&f->card, &cfg, err, sizeof err) != 0)
-        fail_msg("card_open: %s", err);
+    tu_card_open(&f->card, &cfg);
     f->rng = card_rng(f->card);
     f->ecasd = card_ecasd(f->card);
     f->r = f->card->isdr;
-    static const uint8_t select[] = { 0x00, 0xA4, 0x04, 0x00, 0x10, 0xA0, 0x00, 0x00,
-                                      0x05, 0x59, 0x10, 0x10, 0xFF, 0xFF, 0xFF, 0xFF,
-                                      0x89, 0x00, 0x00, 0x01, 0x00 };
-    uint8_t r[300];
-    size_t n = card_transmit(f->card, select, sizeof select, r, sizeof r);
-    assert_int_equal(n, 2);
-    assert_int_equal(r[0], 0x61);
+    tu_select_isdr(f->card);
 }
 
 void card_fx_close(struct fx *f)
@@ -292,7 +266,7 @@ void pir_check(const struct fx *f, struct pir *o)
     char path[1200];
     size_t clen;
     snprintf(path, sizeof path, "%s/sgp26/eUICC/CERT_EUICC_ECDSA_NIST.der", shared_dir());
-    uint8_t *cert = read_all(path, &clen);
+    uint8_t *cert = tu_read_file(path, &clen);
     assert_non_null(cert);
     const uint8_t *q = cert;
     X509 *x = d2i_X509(NULL, &q, (long)clen);

@@ -32,9 +32,6 @@ struct vec {
 /* The shared dir (EUICC_EMU_SHARED, default <repo>/../shared); NULL when absent. */
 const char *shared_dir(void);
 
-/* Read a whole file (malloc'd); NULL when missing. */
-uint8_t *read_all(const char *path, size_t *len);
-
 /* Load a vector by file name (in <shared>/vectors); false when absent. */
 bool vec_load(struct vec *v, const char *name);
 void vec_free(struct vec *v);

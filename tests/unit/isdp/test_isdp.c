@@ -100,7 +100,7 @@ static void expect_installed(struct t *t, const char *iccid_hex, const char *spn
     struct fx *f = &t->f;
     struct pir p;
     uint8_t iccid[10];
-    hex(iccid_hex, iccid, sizeof iccid);
+    tu_unhex(iccid_hex, iccid, sizeof iccid);
     assert_int_equal(f->sw, 0x9000);
     pir_check(f, &p);
     if (!p.success)
@@ -280,7 +280,7 @@ static void test_remote_op_id(void **state)
     memcpy(msg + head + 3, t->v.otpk, 65);
     char path[1200];
     snprintf(path, sizeof path, "%s/sgp26/DPpb/SK_S_SM_DPpb_ECDSA_NIST.pem", shared_dir());
-    uint8_t *pem = read_all(path, &klen);
+    uint8_t *pem = tu_read_file(path, &klen);
     EVP_PKEY *sk = ec_private_from_bytes(pem, klen);
     free(pem);
     assert_non_null(sk);
@@ -467,7 +467,7 @@ static void test_ppr_allowed_by_rat(void **state)
     expect_installed(t, VEC_ICCID, "OsmocomSPN", "TS48V1-A-UNIQUE");
     struct profile_record rec;
     uint8_t iccid[10];
-    hex(VEC_ICCID, iccid, 10);
+    tu_unhex(VEC_ICCID, iccid, 10);
     assert_int_equal(profile_find_iccid(t->f.store, iccid, &rec), 0);
     assert_int_equal(rec.ppr, 0x02);
     free(b);
@@ -600,14 +600,14 @@ static struct smdp *smdp_for(struct t *t, enum smdp_fault fault, bool rsk, uint8
     s->transaction_id_len = 16;
     ecasd_eid(t->f.ecasd, s->eid_bin);
     size_t len;
-    uint8_t *der = read_all(sp("eUICC/CERT_EUICC_ECDSA_NIST.der"), &len);
+    uint8_t *der = tu_read_file(sp("eUICC/CERT_EUICC_ECDSA_NIST.der"), &len);
     const uint8_t *q = der;
     X509 *x = d2i_X509(NULL, &q, (long)len);
     s->euicc_key = X509_get_pubkey(x);
     X509_free(x);
     free(der);
     memset(s->smdp_signature2, 0x5A, 64);
-    uint8_t *pem = read_all(sp("eUICC/SK_EUICC_ECDSA_NIST.pem"), &len);
+    uint8_t *pem = tu_read_file(sp("eUICC/SK_EUICC_ECDSA_NIST.pem"), &len);
     EVP_PKEY *sk = ec_private_from_bytes(pem, len);
     free(pem);
     assert_non_null(sk);

@@ -12,31 +12,15 @@
 
 #include "tools/lpa/lpa_es10b.h"
 #include "tools/lpa/lpa_es10c.h"
-
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    while (s[0] && s[1]) {
-        if (s[0] == ' ') {
-            s++;
-            continue;
-        }
-        assert_true(n < cap);
-        unsigned v;
-        assert_int_equal(sscanf(s, "%2x", &v), 1);
-        out[n++] = (uint8_t)v;
-        s += 2;
-    }
-    return n;
-}
+#include "tests/common/test_util.h"
 
 #define BUF(name, hexstr) \
-    uint8_t name[2048]; size_t name##_len = unhex(hexstr, name, sizeof name)
+    uint8_t name[2048]; size_t name##_len = tu_unhex(hexstr, name, sizeof name)
 
 static void expect_hex(const uint8_t *p, size_t len, const char *hexstr)
 {
     uint8_t want[2048];
-    size_t n = unhex(hexstr, want, sizeof want);
+    size_t n = tu_unhex(hexstr, want, sizeof want);
     assert_int_equal(len, n);
     assert_memory_equal(p, want, n);
 }

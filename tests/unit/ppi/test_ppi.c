@@ -16,6 +16,7 @@
 #include "card/store.h"
 #include "card/tlv.h"
 #include "ppi/ppi.h"
+#include "tests/common/test_util.h"
 
 /* ICCID 8949449999999990023F (header coding) = 989444999999990920F3 (EF.ICCID) */
 static const uint8_t META_ICCID[10] = { 0x98, 0x94, 0x44, 0x99, 0x99, 0x99, 0x99, 0x09,
@@ -26,34 +27,10 @@ static const uint8_t META_ICCID[10] = { 0x98, 0x94, 0x44, 0x99, 0x99, 0x99, 0x99
 #define END_2     "AA05 A003 810102"
 #define OK_RESPONSE "3007 A005 3003 800100"
 
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    int hi = -1;
-    for (; *s; s++) {
-        int v = 0;
-        if (*s == ' ')
-            continue;
-        if (*s >= '0' && *s <= '9') v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f') v = *s - 'a' + 10;
-        else if (*s >= 'A' && *s <= 'F') v = *s - 'A' + 10;
-        else fail_msg("bad hex '%c'", *s);
-        if (hi < 0) {
-            hi = v;
-        } else {
-            assert_true(n < cap);
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    assert_true(hi < 0);
-    return n;
-}
-
 static void expect_hex(const uint8_t *got, size_t len, const char *exp_hex)
 {
     uint8_t exp[512];
-    size_t n = unhex(exp_hex, exp, sizeof exp);
+    size_t n = tu_unhex(exp_hex, exp, sizeof exp);
     if (len != n || memcmp(got, exp, n) != 0) {
         print_error("expected %s, got ", exp_hex);
         for (size_t i = 0; i < len; i++)
@@ -69,7 +46,7 @@ static int run_hex(const char *stream_hex, const uint8_t *iccid, size_t budget,
                    uint8_t *resp, size_t *resp_len, size_t *kept)
 {
     uint8_t *buf = malloc(65536);
-    size_t n = unhex(stream_hex, buf, 65536);
+    size_t n = tu_unhex(stream_hex, buf, 65536);
     struct ppi_install *p = ppi_install_begin(iccid, budget);
     assert_non_null(p);
     int feed = ppi_install_feed(p, buf, n);
@@ -136,7 +113,7 @@ static void test_iccid_mismatch(void **state)
     expect_hex(resp, rl, "3009 A005 3003 800103 8100");
     /* the header's own coding taken as EF.ICCID coding is a different ICCID */
     uint8_t unswapped[10];
-    unhex("8949449999999990023F", unswapped, 10);
+    tu_unhex("8949449999999990023F", unswapped, 10);
     assert_int_equal(run_hex(HEADER_21 MF_1 END_2, unswapped, 4096, NULL, NULL, NULL),
                      PPI_EMISMATCH);
     /* header without iccid / with a short one */
@@ -237,7 +214,7 @@ static void test_misuse(void **state)
 {
     (void)state;
     uint8_t buf[64];
-    size_t n = unhex(HEADER_21 MF_1 END_2, buf, sizeof buf);
+    size_t n = tu_unhex(HEADER_21 MF_1 END_2, buf, sizeof buf);
     struct store *s;
     assert_int_equal(store_open_memory(&s), 0);
     assert_null(ppi_install_begin(NULL, 10));
@@ -275,7 +252,7 @@ static void test_commit_load(void **state)
 {
     (void)state;
     uint8_t buf[64];
-    size_t n = unhex(HEADER_21 MF_1 END_2, buf, sizeof buf);
+    size_t n = tu_unhex(HEADER_21 MF_1 END_2, buf, sizeof buf);
     struct store *s;
     struct profile_image img;
     assert_int_equal(store_open_memory(&s), 0);
@@ -303,28 +280,6 @@ static void test_commit_load(void **state)
 }
 
 /* ------------------------------------------------------------ TS.48 profiles */
-
-static const char *shared_dir(void)
-{
-    const char *d = getenv("EUICC_EMU_SHARED");
-    return d ? d : "../shared";
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    assert_non_null(b);
-    *len = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    assert_int_equal(*len, (size_t)n);
-    return b;
-}
 
 /* Metadata ICCID of a profile: its header PE's iccid, nibble-swapped. */
 static void header_iccid(const uint8_t *upp, size_t len, uint8_t meta[10])
@@ -385,7 +340,7 @@ static void test_ts48_profiles(void **state)
 {
     (void)state;
     char dir[1024], path[1400];
-    snprintf(dir, sizeof dir, "%s/profiles/ts48", shared_dir());
+    snprintf(dir, sizeof dir, "%s/profiles/ts48", tu_shared_dir());
     DIR *d = opendir(dir);
     if (!d) {
         print_message("SKIP: %s absent (set EUICC_EMU_SHARED)\n", dir);
@@ -399,7 +354,7 @@ static void test_ts48_profiles(void **state)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t len = 0;
-        uint8_t *upp = read_file(path, &len);
+        uint8_t *upp = tu_read_file(path, &len);
         assert_non_null(upp);
         static const size_t slices[] = { 1, 7, 1008, 0 };
         for (size_t i = 0; i < 4; i++)

@@ -18,6 +18,7 @@
 #include "card/store.h"
 #include "card/tlv.h"
 #include "ppi/ppi.h"
+#include "tests/common/test_util.h"
 
 static const uint8_t HDR_ICCID[10] = { 0x89, 0x49, 0x44, 0x99, 0x99, 0x99, 0x99, 0x90,
                                        0x02, 0x3F };
@@ -424,28 +425,6 @@ static void test_pe_errors(void **state)
 
 /* ------------------------------------------------------------ TS.48 profiles */
 
-static const char *shared_dir(void)
-{
-    const char *d = getenv("EUICC_EMU_SHARED");
-    return d ? d : "../shared";
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    assert_non_null(b);
-    *len = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    assert_int_equal(*len, (size_t)n);
-    return b;
-}
-
 /* Independent reading of the UPP: the usim PE's EF.IMSI content and the PIN entries. */
 static void check_against_upp(const uint8_t *upp, size_t len, const struct profile_image *img,
                               int usim, const char *name)
@@ -593,7 +572,7 @@ static void test_ts48_images(void **state)
 {
     (void)state;
     char dir[1024], path[1400];
-    snprintf(dir, sizeof dir, "%s/profiles/ts48", shared_dir());
+    snprintf(dir, sizeof dir, "%s/profiles/ts48", tu_shared_dir());
     DIR *d = opendir(dir);
     if (!d) {
         print_message("SKIP: %s absent (set EUICC_EMU_SHARED)\n", dir);
@@ -607,7 +586,7 @@ static void test_ts48_images(void **state)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t len = 0;
-        uint8_t *upp = read_file(path, &len);
+        uint8_t *upp = tu_read_file(path, &len);
         assert_non_null(upp);
         install_ts48(upp, len, 1008, e->d_name);
         install_ts48(upp, len, 13, e->d_name);

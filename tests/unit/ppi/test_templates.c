@@ -14,6 +14,7 @@
 
 #include "card/tlv.h"
 #include "ppi/templates.h"
+#include "tests/common/test_util.h"
 
 /* DER content octets of a dotted OID (test-side encoder, arcs < 2^28) */
 static size_t oid_der(const char *dotted, uint8_t *out, size_t cap)
@@ -478,24 +479,6 @@ static void test_default_content(void **state)
  * of the same structure and (outside DF.PHONEBOOK, whose FIDs are the profile's choice)
  * the same FID range. */
 
-static const char *shared_dir(void)
-{
-    const char *d = getenv("EUICC_EMU_SHARED");
-    return d ? d : "../shared";
-}
-
-static uint8_t *read_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    uint8_t *buf = malloc(1 << 20);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 1 << 20, fp);
-    fclose(fp);
-    return buf;
-}
-
 static uint8_t fd_type(uint8_t fd)
 {
     switch (fd & 0xBF) {
@@ -571,8 +554,8 @@ static void test_ts48_profiles_match(void **state)
     for (size_t i = 0; i < N(names); i++) {
         char path[512];
         size_t len = 0;
-        snprintf(path, sizeof path, "%s/profiles/ts48/%s", shared_dir(), names[i]);
-        uint8_t *d = read_all(path, &len);
+        snprintf(path, sizeof path, "%s/profiles/ts48/%s", tu_shared_dir(), names[i]);
+        uint8_t *d = tu_read_file(path, &len);
         if (d == NULL) {
             printf("SKIP: %s not found (set EUICC_EMU_SHARED)\n", path);
             skip();

@@ -18,6 +18,7 @@
 #include "card/store_ids.h"
 #include "isd-p/isdp.h"
 #include "isd-r/profile_table.h"
+#include "tests/common/test_util.h"
 
 static const uint8_t ICCID_IOT[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x10, 0xF1 };
 static const uint8_t ICCID_MIL[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x20, 0xF1 };
@@ -35,13 +36,9 @@ static uint8_t *load(const char *name, size_t *len)
     if (!dir)
         fail_msg("EUICC_EMU_PROFILES is not set (run through meson test)");
     snprintf(path, sizeof path, "%s/%s.der", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    uint8_t *buf = tu_read_file(path, len);
+    if (!buf)
         fail_msg("cannot open %s", path);
-    uint8_t *buf = malloc(1u << 16);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 1u << 16, f);
-    fclose(f);
     return buf;
 }
 

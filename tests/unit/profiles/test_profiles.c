@@ -22,6 +22,7 @@
 #include "card/tlv.h"
 #include "crypto/aka.h"
 #include "ppi/ppi.h"
+#include "tests/common/test_util.h"
 
 #define BUDGET (256u * 1024)
 #define NO_ID  (-1L)
@@ -45,13 +46,9 @@ static uint8_t *load(const char *name, size_t *len)
     if (!dir)
         fail_msg("EUICC_EMU_PROFILES is not set (run through meson test)");
     snprintf(path, sizeof path, "%s/%s.der", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    uint8_t *buf = tu_read_file(path, len);
+    if (!buf)
         fail_msg("cannot open %s (built by tools/tlvasm from profiles/)", path);
-    uint8_t *buf = malloc(BUDGET);
-    assert_non_null(buf);
-    *len = fread(buf, 1, BUDGET, f);
-    fclose(f);
     assert_true(*len > 0 && *len < BUDGET);
     return buf;
 }
@@ -146,24 +143,12 @@ static struct ppi_install *install_ok(const char *name, const uint8_t iccid[10])
     return p;
 }
 
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (; s[0] && s[1]; s += 2) {
-        unsigned v;
-        assert_true(n < cap);
-        assert_int_equal(sscanf(s, "%2x", &v), 1);
-        out[n++] = (uint8_t)v;
-    }
-    return n;
-}
-
 /* Content of EF `fid` under DF `df` (offset off) equals hex. */
 static void expect_content(const struct fs *fs, int df, uint16_t fid, size_t off,
                            const char *hex)
 {
     uint8_t exp[128];
-    size_t n = unhex(hex, exp, sizeof exp);
+    size_t n = tu_unhex(hex, exp, sizeof exp);
     int f = fs_child(fs, df, fid);
     if (f == FS_NONE)
         fail_msg("no file %04X", fid);
@@ -189,14 +174,14 @@ static void expect_pin(struct pin_set *ps, uint8_t ref, const char *value, bool 
     struct pin *pin = pin_find(ps, ref);
     if (!pin || !pin->present)
         fail_msg("no PIN %02X", ref);
-    assert_int_equal(unhex(value, v, sizeof v), 8);
+    assert_int_equal(tu_unhex(value, v, sizeof v), 8);
     assert_memory_equal(pin->value, v, 8);
     assert_int_equal(pin->enabled, enabled);
     assert_int_equal(pin->tries_max, tries);
     assert_int_equal(pin->tries_left, tries);
     assert_int_equal(pin->has_puk, puk != NULL);
     if (puk) {
-        assert_int_equal(unhex(puk, v, sizeof v), 8);
+        assert_int_equal(tu_unhex(puk, v, sizeof v), 8);
         assert_memory_equal(pin->puk, v, 8);
         assert_int_equal(pin->puk_tries_left, 10);
     }
@@ -208,17 +193,17 @@ static void expect_milenage_set1(const struct aka_params *k)
     uint8_t rand[16], sqn[6], amf[2], exp[16];
     struct aka_out out;
     assert_int_equal(k->alg, AKA_MILENAGE);
-    unhex("23553cbe9637a89d218ae64dae47bf35", rand, sizeof rand);
-    unhex("ff9bb4d0b607", sqn, sizeof sqn);
-    unhex("b9b9", amf, sizeof amf);
+    tu_unhex("23553cbe9637a89d218ae64dae47bf35", rand, sizeof rand);
+    tu_unhex("ff9bb4d0b607", sqn, sizeof sqn);
+    tu_unhex("b9b9", amf, sizeof amf);
     assert_int_equal(aka_compute(k, rand, sqn, amf, &out), 0);
-    unhex("4a9ffac354dfafb3", exp, sizeof exp);
+    tu_unhex("4a9ffac354dfafb3", exp, sizeof exp);
     assert_memory_equal(out.mac_a, exp, 8);
-    unhex("a54211d5e3ba50bf", exp, sizeof exp);
+    tu_unhex("a54211d5e3ba50bf", exp, sizeof exp);
     assert_memory_equal(out.res, exp, 8);
-    unhex("b40ba9a3c58b2a05bbf0d987b21bf8cb", exp, sizeof exp);
+    tu_unhex("b40ba9a3c58b2a05bbf0d987b21bf8cb", exp, sizeof exp);
     assert_memory_equal(out.ck, exp, 16);
-    unhex("f769bcd751044604127672711c6d3441", exp, sizeof exp);
+    tu_unhex("f769bcd751044604127672711c6d3441", exp, sizeof exp);
     assert_memory_equal(out.ik, exp, 16);
 }
 
@@ -280,15 +265,15 @@ static void test_full_tuak_image(void **state)
         const struct aka_params *k = &img->naa[i].aka;
         assert_int_equal(k->alg, AKA_TUAK);
         assert_int_equal(k->k_len, 16);
-        unhex("bd04d9530e87513c5d837ac2ad954623a8e2330c115305a73eb45d1f40cccbff", exp,
+        tu_unhex("bd04d9530e87513c5d837ac2ad954623a8e2330c115305a73eb45d1f40cccbff", exp,
               sizeof exp);
         assert_memory_equal(k->opc, exp, 32);
         /* TS 35.233 set 1: MAC-A (64 bits, 128-bit K) does not depend on RES/CK/IK sizes */
-        unhex("42424242424242424242424242424242", rand, sizeof rand);
-        unhex("111111111111", sqn, sizeof sqn);
-        unhex("ffff", amf, sizeof amf);
+        tu_unhex("42424242424242424242424242424242", rand, sizeof rand);
+        tu_unhex("111111111111", sqn, sizeof sqn);
+        tu_unhex("ffff", amf, sizeof amf);
         assert_int_equal(aka_compute(k, rand, sqn, amf, &out), 0);
-        unhex("f9a54e6aeaa8618d", exp, sizeof exp);
+        tu_unhex("f9a54e6aeaa8618d", exp, sizeof exp);
         assert_memory_equal(out.mac_a, exp, 8);
     }
 }

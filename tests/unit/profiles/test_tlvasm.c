@@ -11,30 +11,7 @@
 #include <cmocka.h>
 
 #include "tools/tlvasm.h"
-
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    int hi = -1;
-    for (; *s; s++) {
-        int v = 0;
-        if (*s == ' ')
-            continue;
-        if (*s >= '0' && *s <= '9') v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f') v = *s - 'a' + 10;
-        else if (*s >= 'A' && *s <= 'F') v = *s - 'A' + 10;
-        else fail_msg("bad hex '%c'", *s);
-        if (hi < 0) {
-            hi = v;
-        } else {
-            assert_true(n < cap);
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    assert_true(hi < 0);
-    return n;
-}
+#include "tests/common/test_util.h"
 
 /* Compile src and compare with the expected DER (hex). */
 static void expect_der(const char *src, const char *exp_hex)
@@ -45,7 +22,7 @@ static void expect_der(const char *src, const char *exp_hex)
     int rc = tlvasm_compile(src, strlen(src), "t.tlv", out, sizeof out, &n, err, sizeof err);
     if (rc != TLVASM_OK)
         fail_msg("compile failed (%d): %s\nsource: %s", rc, err, src);
-    size_t en = unhex(exp_hex, exp, sizeof exp);
+    size_t en = tu_unhex(exp_hex, exp, sizeof exp);
     if (n != en || memcmp(out, exp, n) != 0) {
         print_error("source %s\nexpected %s\ngot      ", src, exp_hex);
         for (size_t i = 0; i < n; i++)

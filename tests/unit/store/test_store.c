@@ -59,6 +59,35 @@ static void test_put_get_size(void **state)
     assert_int_equal(store_get(s, 7, buf, sizeof buf, NULL), STORE_OK);
 }
 
+/* store_begin_own/store_end_own: their own transaction when none is open, the caller's
+ * otherwise (then neither commit nor abort happens here). */
+static void test_begin_end_own(void **state)
+{
+    struct store *s = *state;
+    bool own = false;
+    size_t len;
+    assert_int_equal(store_begin_own(s, &own), STORE_OK);
+    assert_true(own);
+    assert_true(store_in_transaction(s));
+    assert_int_equal(store_put(s, 1, A, sizeof A), STORE_OK);
+    assert_int_equal(store_end_own(s, own, STORE_OK), STORE_OK);      /* committed */
+    assert_false(store_in_transaction(s));
+    assert_int_equal(store_size(s, 1, &len), STORE_OK);
+    assert_int_equal(store_begin_own(s, &own), STORE_OK);
+    assert_int_equal(store_put(s, 2, B, sizeof B), STORE_OK);
+    assert_int_equal(store_end_own(s, own, STORE_EIO), STORE_EIO);    /* aborted */
+    assert_int_equal(store_size(s, 2, &len), STORE_ENOTFOUND);
+    /* inside the caller's transaction: nothing ends here */
+    assert_int_equal(store_begin(s), STORE_OK);
+    assert_int_equal(store_begin_own(s, &own), STORE_OK);
+    assert_false(own);
+    assert_int_equal(store_put(s, 3, A, sizeof A), STORE_OK);
+    assert_int_equal(store_end_own(s, own, STORE_OK), STORE_OK);
+    assert_true(store_in_transaction(s));
+    store_abort(s);
+    assert_int_equal(store_size(s, 3, &len), STORE_ENOTFOUND);
+}
+
 static void test_get_too_small(void **state)
 {
     struct store *s = *state;
@@ -512,6 +541,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_put_get_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_too_small, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_begin_end_own, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_args, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_range_and_next, setup, teardown),

@@ -19,6 +19,7 @@
 #include "card/store.h"
 #include "card/store_internal.h"
 #include "store_test_util.h"
+#include "tests/common/test_util.h"
 
 static int setup(void **state)
 {
@@ -31,25 +32,6 @@ static int teardown(void **state)
     test_rmtree(*state);
     free(*state);
     return 0;
-}
-
-static uint8_t *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    uint8_t *buf = malloc(1 << 20);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 1 << 20, f);
-    fclose(f);
-    return buf;
-}
-
-static void write_all(const char *path, const uint8_t *p, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(p, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
 }
 
 static void fill_model(struct store *s, struct model *m)
@@ -112,7 +94,7 @@ static void test_not_a_directory(void **state)
 {
     char p[4096];
     test_path(p, sizeof p, *state, "file");
-    write_all(p, (const uint8_t *)"x", 1);
+    tu_write_file(p, (const uint8_t *)"x", 1);
     struct store *s = NULL;
     assert_int_equal(store_open_dir(&s, p), STORE_EIO);
     assert_null(s);
@@ -132,12 +114,13 @@ static void test_corrupt_state_file(void **state)
     fill_model(s, &m);
     store_close(s);
     size_t n;
-    uint8_t *good = read_all(p, &n);
+    uint8_t *good = tu_read_file(p, &n);
+    assert_non_null(good);
     assert_true(n > 100);
     size_t flips[] = { 0, 8, 12, 20, 24, 28, n / 2, n - 33, n - 1 };
     for (size_t i = 0; i < sizeof flips / sizeof flips[0]; i++) {
         good[flips[i]] ^= 0x80;
-        write_all(p, good, n);
+        tu_write_file(p, good, n);
         good[flips[i]] ^= 0x80;
         s = (struct store *)1;
         assert_int_equal(store_open_dir(&s, dir), STORE_ECORRUPT);
@@ -145,7 +128,7 @@ static void test_corrupt_state_file(void **state)
     }
     size_t cuts[] = { 0, 1, 23, 56, n / 2, n - 1 };
     for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
-        write_all(p, good, cuts[i]);
+        tu_write_file(p, good, cuts[i]);
         assert_int_equal(store_open_dir(&s, dir), STORE_ECORRUPT);
     }
     /* trailing garbage */
@@ -153,23 +136,24 @@ static void test_corrupt_state_file(void **state)
     assert_non_null(longer);
     memcpy(longer, good, n);
     longer[n] = 0;
-    write_all(p, longer, n + 1);
+    tu_write_file(p, longer, n + 1);
     assert_int_equal(store_open_dir(&s, dir), STORE_ECORRUPT);
     free(longer);
     /* the corrupt file was not replaced by an empty store */
     size_t n2;
-    uint8_t *still = read_all(p, &n2);
+    uint8_t *still = tu_read_file(p, &n2);
+    assert_non_null(still);
     assert_int_equal(n2, n + 1);
     free(still);
     /* restoring the good image makes it open again */
-    write_all(p, good, n);
+    tu_write_file(p, good, n);
     assert_int_equal(store_open_dir(&s, dir), STORE_OK);
     model_check(s, &m);
     /* corruption seen by reload: dead until a good reload */
-    write_all(p, good, n / 2);
+    tu_write_file(p, good, n / 2);
     assert_int_equal(store_reload(s), STORE_ECORRUPT);
     assert_int_equal(store_begin(s), STORE_EDEAD);
-    write_all(p, good, n);
+    tu_write_file(p, good, n);
     assert_int_equal(store_reload(s), STORE_OK);
     model_check(s, &m);
     store_close(s);
@@ -186,11 +170,11 @@ static void test_stale_tmp_ignored(void **state)
     assert_int_equal(store_open_dir(&s, dir), STORE_OK);
     fill_model(s, &m);
     store_close(s);
-    write_all(p, (const uint8_t *)"EUEMST01 half-written garbage", 29);
+    tu_write_file(p, (const uint8_t *)"EUEMST01 half-written garbage", 29);
     assert_int_equal(store_open_dir(&s, dir), STORE_OK);
     model_check(s, &m);
     assert_int_not_equal(access(p, F_OK), 0);                  /* removed */
-    write_all(p, (const uint8_t *)"junk", 4);
+    tu_write_file(p, (const uint8_t *)"junk", 4);
     assert_int_equal(store_reload(s), STORE_OK);
     model_check(s, &m);
     assert_int_not_equal(access(p, F_OK), 0);
@@ -199,7 +183,7 @@ static void test_stale_tmp_ignored(void **state)
     char q[4096];
     test_path(q, sizeof q, dir, "state.bin");
     assert_int_equal(unlink(q), 0);
-    write_all(p, (const uint8_t *)"junk", 4);
+    tu_write_file(p, (const uint8_t *)"junk", 4);
     assert_int_equal(store_open_dir(&s, dir), STORE_OK);
     model_check(s, &(struct model){ 0 });
     store_close(s);

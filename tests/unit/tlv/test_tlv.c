@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -320,6 +321,35 @@ static void test_truncations_and_flips(void **state)
     }
 }
 
+static void test_put_uint_and_dup_with_int(void **state)
+{
+    (void)state;
+    uint8_t buf[16];
+    struct tlv_writer w;
+    tlv_writer_init(&w, buf, sizeof buf);
+    tlv_put_uint(&w, 0x81, 0);
+    tlv_put_uint(&w, 0x81, 0x80);                   /* top bit set: 00 prefix */
+    assert_true(tlv_writer_ok(&w));
+    assert_int_equal(w.len, 3 + 4);
+    assert_memory_equal(buf, "\x81\x01\x00\x81\x02\x00\x80", 7);
+    tlv_writer_init(&w, buf, sizeof buf);
+    tlv_put_uint(&w, 0x81, UINT64_MAX);             /* 9 octets: 00 FF*8 */
+    assert_int_equal(w.len, 11);
+    assert_memory_equal(buf, "\x81\x09\x00\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF", 11);
+    /* the SGP.32 signed-data input: DER(x) || 84 01 01 */
+    const uint8_t x[] = {0x30, 0x03, 0x80, 0x01, 0x07};
+    size_t n = 0;
+    uint8_t *d = tlv_dup_with_int(x, sizeof x, 0x84, 1, &n);
+    assert_non_null(d);
+    assert_int_equal(n, sizeof x + 3);
+    assert_memory_equal(d, "\x30\x03\x80\x01\x07\x84\x01\x01", 8);
+    free(d);
+    d = tlv_dup_with_int(x, sizeof x, 0x84, -1, &n);   /* negative token: FF */
+    assert_non_null(d);
+    assert_memory_equal(d + sizeof x, "\x84\x01\xFF", 3);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_writer_overflow_sticky),
         cmocka_unit_test(test_encode_length),
         cmocka_unit_test(test_truncations_and_flips),
+        cmocka_unit_test(test_put_uint_and_dup_with_int),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "card/store.h"
 #include "card/uicc_internal.h"
 #include "isd-r/profile_table.h"
+#include "tests/common/test_util.h"
 
 static const uint8_t USIM_AID[12] = { 0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02, 0xFF,
                                       0x49, 0xFF, 0x05, 0x89 };
@@ -26,40 +27,16 @@ struct fx {
     struct card *card;
 };
 
-static size_t unhex(const char *h, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    while (*h) {
-        if (*h == ' ') {
-            h++;
-            continue;
-        }
-        unsigned v;
-        assert_true(sscanf(h, "%2x", &v) == 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-        h += 2;
-    }
-    return n;
-}
-
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++)
-        sprintf(out + 2 * i, "%02X", p[i]);
-    out[2 * n] = '\0';
-}
-
 /* Send capdu (hex) and check the whole R-APDU (hex, spaces ignored). */
 static void tx_expect(struct card *c, const char *capdu, const char *expect)
 {
-    uint8_t cmd[600], resp[70000], want[600];
+    static uint8_t resp[70000];
+    uint8_t want[600];
     char got[1300], exp[1300];
-    size_t len = unhex(capdu, cmd, sizeof cmd);
-    size_t rl = card_transmit(c, cmd, len, resp, sizeof resp);
-    size_t wl = unhex(expect, want, sizeof want);
-    hex(resp, rl, got);
-    hex(want, wl, exp);
+    size_t rl = tu_transmit_hex(c, capdu, resp, sizeof resp);
+    size_t wl = tu_unhex(expect, want, sizeof want);
+    tu_tohex(resp, rl, got);
+    tu_tohex(want, wl, exp);
     if (strcmp(got, exp) != 0)
         fail_msg("%s -> %s, expected %s", capdu, got, exp);
 }
@@ -67,10 +44,8 @@ static void tx_expect(struct card *c, const char *capdu, const char *expect)
 /* Send and check the status word only. */
 static void tx_sw(struct card *c, const char *capdu, uint16_t sw)
 {
-    uint8_t cmd[600], resp[70000];
-    size_t len = unhex(capdu, cmd, sizeof cmd);
-    size_t rl = card_transmit(c, cmd, len, resp, sizeof resp);
-    assert_true(rl >= 2);
+    static uint8_t resp[70000];
+    size_t rl = tu_transmit_hex(c, capdu, resp, sizeof resp);
     uint16_t got = (uint16_t)((resp[rl - 2] << 8) | resp[rl - 1]);
     if (got != sw)
         fail_msg("%s -> SW %04X, expected %04X", capdu, got, sw);
@@ -93,10 +68,10 @@ static int add(struct fs *fs, enum fs_type type, uint16_t fid, int parent, const
     f.rec_count = rec_count;
     if (sec != NULL) {
         f.sec_tag = 0x8B;
-        f.sec_len = (uint8_t)unhex(sec, f.sec, sizeof f.sec);
+        f.sec_len = (uint8_t)tu_unhex(sec, f.sec, sizeof f.sec);
     }
     if (data != NULL) {
-        f.data_len = (uint32_t)unhex(data, buf, sizeof buf);
+        f.data_len = (uint32_t)tu_unhex(data, buf, sizeof buf);
         f.data = buf;
     }
     int idx = fs_add(fs, &f);
@@ -143,8 +118,8 @@ static void build_image(struct profile_image *img)
     memcpy(adf.aid, USIM_AID, sizeof USIM_AID);
     adf.aid_len = sizeof USIM_AID;
     adf.sec_tag = 0x8B;
-    adf.sec_len = (uint8_t)unhex("2F0603", adf.sec, sizeof adf.sec);
-    adf.pinstat_len = (uint8_t)unhex("900140830101830181", adf.pinstat, sizeof adf.pinstat);
+    adf.sec_len = (uint8_t)tu_unhex("2F0603", adf.sec, sizeof adf.sec);
+    adf.pinstat_len = (uint8_t)tu_unhex("900140830101830181", adf.pinstat, sizeof adf.pinstat);
     assert_int_equal(fs_add(fs, &adf), 4);                                          /* 4 */
     memcpy(adf.aid, ISIM_AID, sizeof ISIM_AID);
     adf.fid = 0x7FF1;
@@ -173,12 +148,12 @@ static void build_image(struct profile_image *img)
     ab.link = FS_NONE;
     ab.size = 2;
     ab.sec_tag = 0xAB;
-    ab.sec_len = (uint8_t)unhex("80010190008001029700", ab.sec, sizeof ab.sec);
+    ab.sec_len = (uint8_t)tu_unhex("80010190008001029700", ab.sec, sizeof ab.sec);
     assert_int_equal(fs_add(fs, &ab), 15);                                          /* 15 */
     struct fs_file cp = ab;
     cp.fid = 0x2F09;
     cp.sec_tag = 0x8C;
-    cp.sec_len = (uint8_t)unhex("03FF00", cp.sec, sizeof cp.sec); /* SCs b2 then b1 */
+    cp.sec_len = (uint8_t)tu_unhex("03FF00", cp.sec, sizeof cp.sec); /* SCs b2 then b1 */
     assert_int_equal(fs_add(fs, &cp), 16);                                          /* 16 */
 
     img->pins.n = 2;
@@ -222,9 +197,7 @@ static void open_card(struct fx *f)
     cfg.store = f->store;
     cfg.rng_seed = seed;
     cfg.rng_seed_len = sizeof seed;
-    char err[256];
-    if (card_open(&f->card, &cfg, err, sizeof err) != 0)
-        fail_msg("card_open: %s", err);
+    tu_card_open(&f->card, &cfg);
 }
 
 static int setup(void **state)

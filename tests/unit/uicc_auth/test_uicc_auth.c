@@ -28,33 +28,12 @@ static const char *M1_F5S = "451e8beca43b";
 static const char *M1_SRES = "46f8416a";
 static const char *M1_KC = "eae4be823af9a08b";
 
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    fx_build(f);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx_stop(*state);
-    free(*state);
-    return 0;
-}
-
-static void hex(const char *h, uint8_t *out, size_t n)
-{
-    assert_int_equal(fx_hex2bin(h, out, n), n);
-}
-
 static void use_milenage_set1(struct naa_auth *n)
 {
     aka_params_defaults(&n->aka, AKA_MILENAGE);
-    hex(M1_K, n->aka.k, 16);
+    tu_unhex_n(M1_K, n->aka.k, 16);
     n->aka.k_len = 16;
-    hex(M1_OPC, n->aka.opc, 16);
+    tu_unhex_n(M1_OPC, n->aka.opc, 16);
 }
 
 /* ---- the USIM test algorithm, written from TS 34.108 §8.1.2 ---- */
@@ -176,18 +155,18 @@ static void test_auth_milenage_set1(void **state)
     start_usim(f);
     uint8_t rand[16], sqn[6], ak[6], autn[16], r[256];
     size_t n;
-    hex(M1_RAND, rand, 16);
-    hex(M1_SQN, sqn, 6);
-    hex(M1_F5, ak, 6);
+    tu_unhex_n(M1_RAND, rand, 16);
+    tu_unhex_n(M1_SQN, sqn, 6);
+    tu_unhex_n(M1_F5, ak, 6);
     for (int i = 0; i < 6; i++)
         autn[i] = sqn[i] ^ ak[i];
-    hex(M1_AMF, autn + 6, 2);
-    hex(M1_F1, autn + 8, 8);
+    tu_unhex_n(M1_AMF, autn + 6, 2);
+    tu_unhex_n(M1_F1, autn + 8, 8);
     assert_int_equal(auth3g(f, rand, autn, r, &n), 0x9000);
     char exp[256];
     snprintf(exp, sizeof exp, "DB08%s10%s10%s08%s", M1_F2, M1_F3, M1_F4, M1_KC);
     uint8_t e[128];
-    size_t el = fx_hex2bin(exp, e, sizeof e);
+    size_t el = tu_unhex(exp, e, sizeof e);
     assert_int_equal(n, el);
     assert_memory_equal(r, e, el);
 }
@@ -221,27 +200,27 @@ static void test_auth_sync_failure_auts(void **state)
     start_usim(f);
     uint8_t rand[16], sqn[6], ak[6], autn[16], r[256];
     size_t n;
-    hex(M1_RAND, rand, 16);
-    hex(M1_SQN, sqn, 6);
-    hex(M1_F5, ak, 6);
+    tu_unhex_n(M1_RAND, rand, 16);
+    tu_unhex_n(M1_SQN, sqn, 6);
+    tu_unhex_n(M1_F5, ak, 6);
     for (int i = 0; i < 6; i++)
         autn[i] = sqn[i] ^ ak[i];
-    hex(M1_AMF, autn + 6, 2);
-    hex(M1_F1, autn + 8, 8);
+    tu_unhex_n(M1_AMF, autn + 6, 2);
+    tu_unhex_n(M1_F1, autn + 8, 8);
     assert_int_equal(auth3g(f, rand, autn, r, &n), 0x9000);
     assert_int_equal(auth3g(f, rand, autn, r, &n), 0x9000);   /* replay */
     assert_int_equal(n, 16);
     assert_int_equal(r[0], 0xDC);
     assert_int_equal(r[1], 0x0E);
     uint8_t ak_s[6], sqn_ms[6];
-    hex(M1_F5S, ak_s, 6);
+    tu_unhex_n(M1_F5S, ak_s, 6);
     for (int i = 0; i < 6; i++)
         sqn_ms[i] = r[2 + i] ^ ak_s[i];
     assert_memory_equal(sqn_ms, sqn, 6);                     /* the accepted one */
     struct aka_params net;
     aka_params_defaults(&net, AKA_MILENAGE);
-    hex(M1_K, net.k, 16);
-    hex(M1_OPC, net.opc, 16);
+    tu_unhex_n(M1_K, net.k, 16);
+    tu_unhex_n(M1_OPC, net.opc, 16);
     static const uint8_t amf0[2] = {0, 0};
     struct aka_out o;
     assert_int_equal(aka_compute(&net, rand, sqn_ms, amf0, &o), 0);
@@ -485,7 +464,7 @@ static void test_auth_errors(void **state)
     assert_int_equal(fx_tx(f, c), 0x6A88);                      /* no NAA parameters */
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
 {

@@ -13,22 +13,6 @@
 #define ENABLE1     "00280001"
 #define UNBLOCK1    "002C0001"
 
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    fx_build(f);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx_stop(*state);
-    free(*state);
-    return 0;
-}
-
 static unsigned tx(struct fx *f, const char *head, const char *data)
 {
     char cmd[128];
@@ -354,7 +338,7 @@ static void test_pin_values_not_traced(void **state)
     fx_restart(f);                                     /* reopen (untraced) for teardown */
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
 {

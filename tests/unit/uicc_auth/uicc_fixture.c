@@ -1,41 +1,13 @@
 /* tests/unit/uicc_auth/uicc_fixture.c — see uicc_fixture.h. */
 #include "uicc_fixture.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "card/fs.h"
 #include "card/uicc.h"
 
 char fx_data[2 * CARD_MAX_RAPDU + 1];
-
-size_t fx_hex2bin(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    int hi = -1;
-    for (const char *p = hex; *p; p++) {
-        int v;
-        if (*p >= '0' && *p <= '9') v = *p - '0';
-        else if (*p >= 'a' && *p <= 'f') v = *p - 'a' + 10;
-        else if (*p >= 'A' && *p <= 'F') v = *p - 'A' + 10;
-        else continue;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            assert_true(n < cap);
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    assert_int_equal(hi, -1);
-    return n;
-}
-
-void fx_bin2hex(const uint8_t *p, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++)
-        sprintf(out + 2 * i, "%02X", p[i]);
-    out[2 * n] = '\0';
-}
 
 unsigned fx_txb(struct fx *f, const uint8_t *capdu, size_t len, uint8_t *out, size_t cap,
                 size_t *out_len)
@@ -62,9 +34,9 @@ unsigned fx_txb(struct fx *f, const uint8_t *capdu, size_t len, uint8_t *out, si
 unsigned fx_tx(struct fx *f, const char *capdu_hex)
 {
     static uint8_t c[CARD_MAX_CAPDU], d[CARD_MAX_RAPDU];
-    size_t cl = fx_hex2bin(capdu_hex, c, sizeof c), dl;
+    size_t cl = tu_unhex(capdu_hex, c, sizeof c), dl;
     unsigned sw = fx_txb(f, c, cl, d, sizeof d, &dl);
-    fx_bin2hex(d, dl, fx_data);
+    tu_tohex(d, dl, fx_data);
     return sw;
 }
 
@@ -84,11 +56,11 @@ static int add_file(struct fx *f, enum fs_type type, uint16_t fid, int parent,
     x.rec_count = rec_count;
     x.size = size;
     if (aid_hex != NULL)
-        x.aid_len = (uint8_t)fx_hex2bin(aid_hex, x.aid, sizeof x.aid);
+        x.aid_len = (uint8_t)tu_unhex(aid_hex, x.aid, sizeof x.aid);
     if (pinstat_hex != NULL)
-        x.pinstat_len = (uint8_t)fx_hex2bin(pinstat_hex, x.pinstat, sizeof x.pinstat);
+        x.pinstat_len = (uint8_t)tu_unhex(pinstat_hex, x.pinstat, sizeof x.pinstat);
     if (data_hex != NULL) {
-        x.data_len = (uint32_t)fx_hex2bin(data_hex, data, sizeof data);
+        x.data_len = (uint32_t)tu_unhex(data_hex, data, sizeof data);
         x.data = data;
     }
     int idx = fs_add(&f->img.fs, &x);
@@ -103,11 +75,11 @@ static void set_pin(struct pin *p, uint8_t ref, const char *value, uint8_t tries
     p->ref = ref;
     p->present = true;
     p->enabled = true;
-    fx_hex2bin(value, p->value, sizeof p->value);
+    tu_unhex(value, p->value, sizeof p->value);
     p->tries_max = p->tries_left = tries;
     if (puk != NULL) {
         p->has_puk = true;
-        fx_hex2bin(puk, p->puk, sizeof p->puk);
+        tu_unhex(puk, p->puk, sizeof p->puk);
         p->puk_tries_max = p->puk_tries_left = 10;
     }
     p->unblockable = true;
@@ -159,13 +131,12 @@ static void open_card(struct fx *f)
 {
     struct card_config cfg;
     static const uint8_t seed[] = "uicc_auth test seed";
-    char err[256];
     memset(&cfg, 0, sizeof cfg);
     cfg.store = f->s;
     cfg.trace = f->trace;
     cfg.rng_seed = seed;
     cfg.rng_seed_len = sizeof seed;
-    assert_int_equal(card_open(&f->c, &cfg, err, sizeof err), 0);
+    tu_card_open(&f->c, &cfg);
     assert_int_equal(uicc_switch_profile(f->c, FX_SLOT), 0);
 }
 
@@ -184,6 +155,22 @@ void fx_restart(struct fx *f)
     f->c = NULL;
     assert_int_equal(store_reload(f->s), STORE_OK);
     open_card(f);
+}
+
+int fx_setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    fx_build(f);
+    *state = f;
+    return 0;
+}
+
+int fx_teardown(void **state)
+{
+    fx_stop(*state);
+    free(*state);
+    return 0;
 }
 
 void fx_stop(struct fx *f)

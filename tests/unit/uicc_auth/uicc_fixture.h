@@ -17,6 +17,7 @@
 #include "card/profile_image.h"
 #include "card/store.h"
 #include "card/uicc.h"
+#include "tests/common/test_util.h"
 
 #define FX_SLOT 1
 
@@ -52,6 +53,10 @@ void fx_restart(struct fx *f);
 /* Close everything. */
 void fx_stop(struct fx *f);
 
+/* cmocka setup/teardown: *state = a calloc'd struct fx after fx_build / fx_stop and free. */
+int fx_setup(void **state);
+int fx_teardown(void **state);
+
 /* Send a hex C-APDU; GET RESPONSE after 61xx. Returns SW; data (upper-case hex) into
  * the static buffer fx_data. */
 extern char fx_data[];
@@ -60,10 +65,6 @@ unsigned fx_tx(struct fx *f, const char *capdu_hex);
 /* Same with a binary command; response data into out (cap), *out_len. */
 unsigned fx_txb(struct fx *f, const uint8_t *capdu, size_t len, uint8_t *out, size_t cap,
                 size_t *out_len);
-
-/* hex helpers */
-size_t fx_hex2bin(const char *hex, uint8_t *out, size_t cap);
-void fx_bin2hex(const uint8_t *p, size_t n, char *out);
 
 /* SELECT ADF.USIM / ADF.ISIM by AID on the basic channel; asserts success. */
 void fx_select_usim(struct fx *f);

@@ -31,6 +31,7 @@
 #include "card/card.h"
 #include "card/tlv.h"
 #include "tests/common/download_driver.h"
+#include "tests/common/test_util.h"
 
 #define FILL_MAX 2048
 
@@ -268,18 +269,6 @@ static void milenage(const uint8_t k[16], const uint8_t opc[16], const uint8_t r
     memcpy(ik, out[3], 16);
 }
 
-static size_t hex2bin(const char *h, uint8_t *o, size_t cap)
-{
-    size_t n = strlen(h) / 2;
-    assert_true(n <= cap);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        assert_int_equal(sscanf(h + 2 * i, "%2x", &v), 1);
-        o[i] = (uint8_t)v;
-    }
-    return n;
-}
-
 /* TS 35.208 §4.3 test set 1 */
 #define M1_K    "465b5ce8b199b49faa5f0a2ee238a6bc"
 #define M1_OPC  "cd63cb71954a9f4e48a5994e37a02baf"
@@ -297,17 +286,17 @@ static void test_milenage_set1_self(void **state)
     (void)state;
     uint8_t k[16], opc[16], rnd[16], sqn[6], amf[2], mac[8], res[8], ck[16], ik[16], ak[6];
     uint8_t e[16];
-    hex2bin(M1_K, k, 16);
-    hex2bin(M1_OPC, opc, 16);
-    hex2bin(M1_RAND, rnd, 16);
-    hex2bin(M1_SQN, sqn, 6);
-    hex2bin(M1_AMF, amf, 2);
+    tu_unhex(M1_K, k, 16);
+    tu_unhex(M1_OPC, opc, 16);
+    tu_unhex(M1_RAND, rnd, 16);
+    tu_unhex(M1_SQN, sqn, 6);
+    tu_unhex(M1_AMF, amf, 2);
     milenage(k, opc, rnd, sqn, amf, mac, res, ck, ik, ak);
-    assert_memory_equal(mac, e, hex2bin(M1_F1, e, 16));
-    assert_memory_equal(res, e, hex2bin(M1_F2, e, 16));
-    assert_memory_equal(ck, e, hex2bin(M1_F3, e, 16));
-    assert_memory_equal(ik, e, hex2bin(M1_F4, e, 16));
-    assert_memory_equal(ak, e, hex2bin(M1_F5, e, 16));
+    assert_memory_equal(mac, e, tu_unhex(M1_F1, e, 16));
+    assert_memory_equal(res, e, tu_unhex(M1_F2, e, 16));
+    assert_memory_equal(ck, e, tu_unhex(M1_F3, e, 16));
+    assert_memory_equal(ik, e, tu_unhex(M1_F4, e, 16));
+    assert_memory_equal(ak, e, tu_unhex(M1_F5, e, 16));
 }
 
 /* ---------------------------------------------------------------- the terminal */
@@ -346,7 +335,7 @@ static unsigned tx(struct t *t, uint8_t ch, const uint8_t *cmd, size_t n)
 static unsigned txh(struct t *t, uint8_t ch, const char *hex)
 {
     uint8_t b[300];
-    size_t n = hex2bin(hex, b, sizeof b);
+    size_t n = tu_unhex(hex, b, sizeof b);
     return tx(t, ch, b, n);
 }
 
@@ -467,12 +456,12 @@ static void authenticate(struct t *t, uint8_t ch, const struct expect *x, bool u
         testalg(x->k, rnd, sqn, amf, &o);
     } else if (x->alg == 1) {
         uint8_t mac[8], ak[6];
-        hex2bin(M1_RAND, rnd, 16);                /* TS 35.208 set 1: f2..f5 published */
+        tu_unhex(M1_RAND, rnd, 16);                /* TS 35.208 set 1: f2..f5 published */
         milenage(x->k, x->opc, rnd, sqn, amf, mac, o.res, o.ck, o.ik, ak);
-        assert_memory_equal(o.res, e, hex2bin(M1_F2, e, 16));
-        assert_memory_equal(o.ck, e, hex2bin(M1_F3, e, 16));
-        assert_memory_equal(o.ik, e, hex2bin(M1_F4, e, 16));
-        assert_memory_equal(ak, e, hex2bin(M1_F5, e, 16));
+        assert_memory_equal(o.res, e, tu_unhex(M1_F2, e, 16));
+        assert_memory_equal(o.ck, e, tu_unhex(M1_F3, e, 16));
+        assert_memory_equal(o.ik, e, tu_unhex(M1_F4, e, 16));
+        assert_memory_equal(ak, e, tu_unhex(M1_F5, e, 16));
         o.res_len = 8;
         for (int i = 0; i < 6; i++)
             o.autn[i] = sqn[i] ^ ak[i];
@@ -693,7 +682,7 @@ static size_t load_profiles(struct prof *p, size_t cap, bool own)
     for (size_t i = 0; i < cnt && n < cap; i++) {
         const char *nm = own ? mine[i] : ts48[i];
         snprintf(path, sizeof path, own ? "%s/%s.der" : "%s/profiles/ts48/%s.der", dir, nm);
-        p[n].upp = dl_read_file(path, &p[n].len);
+        p[n].upp = tu_read_file(path, &p[n].len);
         if (p[n].upp == NULL) {
             print_message("  (missing %s)\n", path);
             continue;
