@@ -230,6 +230,18 @@ static int header_element(struct ppi_install *p, const struct tlv *pe)
 }
 
 /* The complete element buf[0 .. elem_need): check it and interpret it. */
+/* An upper bound of profile_image_size, cheap enough to check after every element (the
+ * exact size serialises the whole image): every file's facts at their largest plus its
+ * content uncompressed, and the PIN/NAA/SD records at their full struct size. Only when
+ * the bound exceeds the budget is the exact size computed. */
+static size_t image_size_bound(const struct profile_image *img)
+{
+    size_t n = 1024 + sizeof img->pins + sizeof img->naa + sizeof img->sd;
+    for (size_t i = 0; i < img->fs.n; i++)
+        n += 256 + img->fs.files[i].data_len;
+    return n;
+}
+
 static int complete_element(struct ppi_install *p)
 {
     struct tlv pe;
@@ -272,7 +284,8 @@ static int complete_element(struct ppi_install *p)
             p->seen_end = true;
     }
     p->count++;
-    if (profile_image_size(&p->ctx.img) > p->budget)
+    if (image_size_bound(&p->ctx.img) > p->budget &&
+        profile_image_size(&p->ctx.img) > p->budget)
         return fail(p, PPI_EMEMORY, ST_NOT_ENOUGH_MEMORY, index ? (long)id : -1);
     return PPI_OK;
 }
