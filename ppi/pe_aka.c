@@ -11,7 +11,9 @@
  * { mappingOptions, mappingSource AID }: copy the parameters of the NAA whose ADF has
  * that AID. Key sizes: Milenage and test algorithm 16 octets; TUAK 16 or 32 (TOPc 32).
  * TUAK MAC/RES/CK/IK lengths: algorithmOptions is not decoded, the TS 35.231 sizes of
- * aka_params_defaults are used.
+ * aka_params_defaults are used. The public SAIP ASN.1 gives only OCTET STRING (SIZE(1))
+ * and no public source found gives its coding (pySim writes '00' for every algorithm),
+ * so no bit meaning is guessed here.
  * sqnOptions (1 octet, default 02): b1 set = no SQN freshness check; IND is 5 bits
  * (SQN_ARRAY = 32); sqnDelta (6 octets, default 2^28) kept; sqnAgeLimit not used;
  * sqnInit (32 x 6 octets) loads the SQN array. All SQN fields are ignored for the test

@@ -279,6 +279,8 @@ static int complete_element(struct ppi_install *p)
                 return fail(p, PPI_EPE, st, (long)id);
             roll_back(&p->ctx, &snap);
             skip_pe(p, id, st);
+        } else if (pe.tag == 0xB3 || pe.tag == 0xB5 || pe.tag == 0xBF20) {
+            ppi_service_tables_trim(&p->ctx);       /* usim, isim, iot: EF.UST/IST */
         }
         if (pe.tag == TAG_END)
             p->seen_end = true;
@@ -360,6 +362,13 @@ int ppi_install_finish(struct ppi_install *p, struct tlv_writer *w)
         p->ctx.st_info = -1;
         p->ctx.st_offset = -1;
         fail(p, PPI_EPE, ST_INVALID_FORMAT, -1);   /* truncated stream */
+    }
+    if (!p->finished && p->err == PPI_OK) {
+        p->ctx.st_info = -1;
+        p->ctx.st_offset = -1;
+        int st = ppi_services_finish(&p->ctx);
+        if (st != ST_OK)
+            fail(p, PPI_EPE, st, -1);
     }
     p->finished = true;
     if (w) {

@@ -66,6 +66,15 @@ int pe_aka(struct ppi_ctx *c, const struct tlv *pe);
 int pe_security_domain(struct ppi_ctx *c, const struct tlv *pe);
 int pe_misc(struct ppi_ctx *c, const struct tlv *pe);
 
+/* End of the install (pe_header.c): the header's eUICC-Mandatory-services against the
+ * PEs present (bad-values, st_info = service tag number) and the service tables
+ * EF.UST / EF.IST trimmed to what the card supports. Returns a PEStatus status. */
+int ppi_services_finish(struct ppi_ctx *c);
+
+/* Clear the bits of the services the card does not support in EF.UST of every ADF.USIM
+ * and EF.IST of every ADF.ISIM (pe_header.c; also part of ppi_services_finish). */
+void ppi_service_tables_trim(struct ppi_ctx *c);
+
 /* Resolve a SAIP filePath (FIDs from the MF, ADFs by temporary FID; 3F00 optional at
  * the start, empty = MF) to a file index, or FS_NONE. */
 int pe_resolve_path(const struct fs *fs, const uint8_t *p, size_t len);

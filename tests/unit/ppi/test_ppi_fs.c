@@ -50,6 +50,10 @@ struct opts {                   /* variations of the built profile */
     bool gfm_overflow;
     bool gfm_link;
     bool usim_df_link;          /* usim PE, not mandated, EF.IMSI linked to the MF */
+    bool no_usim_svc;           /* header does not list usim */
+    bool no_milenage_svc;       /* header does not list milenage */
+    const uint8_t *ust;         /* explicit EF.UST content (ust_len octets), NULL none */
+    size_t ust_len;
 };
 
 static void pe_header(struct tlv_writer *w, bool mandated, unsigned id)
@@ -74,8 +78,10 @@ static void build(const struct opts *o, uint8_t *buf, size_t cap, size_t *len)
     tlv_put_int(&w, 0x81, o->major ? o->minor : 3);
     tlv_put(&w, 0x83, HDR_ICCID, 10);
     tlv_open(&w, 0xA5);
-    tlv_put(&w, 0x81, none, 0);                          /* usim */
-    tlv_put(&w, 0x84, none, 0);                          /* milenage */
+    if (!o->no_usim_svc)
+        tlv_put(&w, 0x81, none, 0);                      /* usim */
+    if (!o->no_milenage_svc)
+        tlv_put(&w, 0x84, none, 0);                      /* milenage */
     if (o->bad_service)
         tlv_put(&w, o->bad_service, none, 0);
     tlv_close(&w);
@@ -141,6 +147,11 @@ static void build(const struct opts *o, uint8_t *buf, size_t cap, size_t *len)
             tlv_put(&w, 0x83, IMSI, sizeof IMSI);
         }
         tlv_close(&w);
+        if (o->ust) {                                    /* ef-ust [8] */
+            tlv_open(&w, 0xA8);
+            tlv_put(&w, 0x83, o->ust, o->ust_len);
+            tlv_close(&w);
+        }
         tlv_close(&w);
     }
     if (o->opt_usim_only) {
@@ -382,7 +393,7 @@ static void test_pe_errors(void **state)
     /* unknown algorithm: mandated aborts, not mandated is skipped */
     o = (struct opts){ .aka_alg = 9 };
     expect_status(&o, PPI_EPE, 10, 5, -1);
-    o = (struct opts){ .aka_alg = 9, .aka_not_mandated = true };
+    o = (struct opts){ .aka_alg = 9, .aka_not_mandated = true, .no_milenage_svc = true };
     uint8_t r[256];
     size_t rl;
     struct ppi_install *p;
@@ -404,7 +415,7 @@ static void test_pe_errors(void **state)
     expect_status(&o, PPI_EPE, 1, 77, -1);
     /* a non-mandated usim PE failing half-way (link to a DF: feature-not-supported) is
      * reported and taken back whole: no ADF, the NAA then serves every NAA */
-    o = (struct opts){ .usim_df_link = true };
+    o = (struct opts){ .usim_df_link = true, .no_usim_svc = true };
     assert_int_equal(run(&o, 1u << 20, r, &rl, &p), PPI_OK);
     assert_int_equal(fs_find_adf(&ppi_install_image(p)->fs, USIM_AID, 7, 0), FS_NONE);
     for (size_t i = 0; i < ppi_install_image(p)->fs.n; i++) {  /* nothing of the usim */
@@ -523,6 +534,168 @@ static void check_image(const uint8_t *upp, size_t len, const struct profile_ima
     assert_true(img->n_sd >= 1);
 }
 
+
+/* ------------------------------------------------------------ service tables */
+
+/* The service bits the card keeps, worked out by hand from TS 31.102 §4.2.8 / TS 31.103
+ * §4.2.7 and the card's abilities (no USAT, no GBA/MBMS/VGCS/HTTP-Digest contexts, no
+ * GET IDENTITY; USIM services up to 146, ISIM up to 22): byte k covers 8k+1..8k+8. */
+static const uint8_t UST_MASK[19] = { 0xFF, 0xFF, 0xFF, 0x07, 0xFF, 0xFF, 0xDF, 0x7F,
+                                      0x46, 0x73, 0xBF, 0xAF, 0x5B, 0xFE, 0xFE, 0x6F,
+                                      0xFF, 0xFF, 0x03 };
+static const uint8_t IST_MASK[3] = { 0x71, 0x40, 0x3F };
+
+static uint8_t mask_at(const uint8_t *m, size_t n, size_t i)
+{
+    return i < n ? m[i] : 0x00;
+}
+
+/* Content of field ftag of the first PE petag of a UPP (fillFileContent after relative
+ * fillFileOffsets, from offset 0); length in *n, 0 when absent. */
+static void upp_field_content(const uint8_t *upp, size_t len, uint32_t petag, uint32_t ftag,
+                              uint8_t *out, size_t cap, size_t *n)
+{
+    struct tlv_cursor c, fc;
+    struct tlv pe, fld, e;
+    int64_t v;
+    size_t pos = 0;
+    *n = 0;
+    memset(out, 0xFF, cap);
+    tlv_cursor_init(&c, upp, len);
+    while (tlv_next(&c, &pe))
+        if (pe.tag == petag)
+            break;
+    if (pe.tag != petag || !tlv_find(pe.value, pe.len, ftag, &fld))
+        return;
+    tlv_cursor_init(&fc, fld.value, fld.len);
+    while (tlv_next(&fc, &e)) {
+        if (e.tag == 0x82 && tlv_get_int(e.value, e.len, &v) && v >= 0) {
+            pos += (size_t)v;
+        } else if (e.tag == 0x83) {
+            assert_true(pos + e.len <= cap);
+            memcpy(out + pos, e.value, e.len);
+            pos += e.len;
+            if (pos > *n)
+                *n = pos;
+        }
+    }
+}
+
+/* EF fid of the nth ADF with the 7-octet AID prefix aid: its content, or NULL. */
+static const struct fs_file *adf_ef(const struct profile_image *img, const uint8_t *aid,
+                                    uint16_t fid)
+{
+    int adf = fs_find_adf(&img->fs, aid, 7, 0);
+    if (adf == FS_NONE)
+        return NULL;
+    int ef = fs_child(&img->fs, adf, fid);
+    int ci = ef == FS_NONE ? FS_NONE : fs_content_of(&img->fs, ef);
+    return ci == FS_NONE ? NULL : &img->fs.files[ci];
+}
+
+/* Returns how many octets the trimming changed. */
+static int check_table(const uint8_t *upp, size_t len, const struct profile_image *img,
+                       uint32_t petag, uint32_t ftag, const uint8_t *aid, uint16_t fid,
+                       const uint8_t *mask, size_t mask_len, const char *name)
+{
+    uint8_t orig[64];
+    size_t n;
+    int changed = 0;
+    upp_field_content(upp, len, petag, ftag, orig, sizeof orig, &n);
+    const struct fs_file *f = adf_ef(img, aid, fid);
+    if (n == 0 || !f)
+        return 0;
+    assert_non_null(f->data);
+    for (size_t i = 0; i < n && i < f->data_len; i++) {
+        uint8_t want = orig[i] & mask_at(mask, mask_len, i);
+        if (f->data[i] != want)
+            fail_msg("%s: %04X octet %zu = %02X, want %02X", name, fid, i, f->data[i], want);
+        changed += want != orig[i];
+    }
+    return changed;
+}
+
+static int ts48_tables_changed;
+
+static void check_service_tables(const uint8_t *upp, size_t len,
+                                 const struct profile_image *img, const char *name)
+{
+    static const uint8_t usim[7] = { 0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02 };
+    static const uint8_t isim[7] = { 0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x04 };
+    ts48_tables_changed += check_table(upp, len, img, 0xB3, 0xA8, usim, 0x6F38, UST_MASK,
+                                       sizeof UST_MASK, name);
+    ts48_tables_changed += check_table(upp, len, img, 0xB5, 0xA6, isim, 0x6F07, IST_MASK,
+                                       sizeof IST_MASK, name);
+}
+
+/* A built profile with EF.UST all ones (USIM v1 template: 14 octets, services 1..112)
+ * keeps exactly the supported services. */
+static void test_ust_trimmed(void **state)
+{
+    (void)state;
+    uint8_t ones[14];
+    memset(ones, 0xFF, sizeof ones);
+    struct opts o = { .ust = ones, .ust_len = sizeof ones };
+    struct ppi_install *p;
+    assert_int_equal(run(&o, 1u << 20, NULL, NULL, &p), PPI_OK);
+    const struct fs_file *f = adf_ef(ppi_install_image(p), USIM_AID, 0x6F38);
+    assert_non_null(f);
+    assert_int_equal(f->data_len, 14);
+    assert_memory_equal(f->data, UST_MASK, 14);
+    ppi_install_free(p);
+    /* nothing set: nothing to clear */
+    memset(ones, 0x00, sizeof ones);
+    assert_int_equal(run(&o, 1u << 20, NULL, NULL, &p), PPI_OK);
+    f = adf_ef(ppi_install_image(p), USIM_AID, 0x6F38);
+    assert_non_null(f);
+    for (size_t i = 0; i < 14; i++)
+        assert_int_equal(f->data[i], 0);
+    ppi_install_free(p);
+}
+
+/* eUICC-Mandatory-services that the PEs do not back: bad-values, no identification,
+ * the service's tag number as additional-information; nothing installed. */
+static void test_mandatory_services(void **state)
+{
+    (void)state;
+    struct opts o;
+    /* isim listed, no ADF.ISIM */
+    o = (struct opts){ .bad_service = 0x82 };
+    expect_status(&o, PPI_EPE, 3, -1, 2);
+    /* csim listed, no ADF.CSIM */
+    o = (struct opts){ .bad_service = 0x83 };
+    expect_status(&o, PPI_EPE, 3, -1, 3);
+    /* tuak128 / tuak256 / test algorithm listed, only Milenage present */
+    o = (struct opts){ .bad_service = 0x85 };
+    expect_status(&o, PPI_EPE, 3, -1, 5);
+    o = (struct opts){ .bad_service = 0x90 };
+    expect_status(&o, PPI_EPE, 3, -1, 16);
+    o = (struct opts){ .bad_service = 0x91 };
+    expect_status(&o, PPI_EPE, 3, -1, 17);
+    /* milenage listed, the akaParameter is the test algorithm */
+    o = (struct opts){ .aka_alg = 3 };
+    expect_status(&o, PPI_EPE, 3, -1, 4);
+    /* ... and consistent once milenage is not listed */
+    o = (struct opts){ .aka_alg = 3, .no_milenage_svc = true };
+    expect_status(&o, PPI_OK, 0, -1, -1);
+    /* milenage listed, its (not mandated, unsupported) akaParameter skipped */
+    o = (struct opts){ .aka_alg = 9, .aka_not_mandated = true };
+    expect_status(&o, PPI_EPE, 3, -1, 4);
+    /* usim listed, the (not mandated) usim PE skipped */
+    o = (struct opts){ .usim_df_link = true };
+    expect_status(&o, PPI_EPE, 3, -1, 1);
+    /* the failed install has no image and cannot be committed */
+    struct ppi_install *p;
+    struct store *s;
+    o = (struct opts){ .bad_service = 0x82 };
+    assert_int_equal(run(&o, 1u << 20, NULL, NULL, &p), PPI_EPE);
+    assert_null(ppi_install_image(p));
+    assert_int_equal(store_open_memory(&s), 0);
+    assert_int_equal(ppi_install_commit(p, s, 2), PPI_ESTATE);
+    store_close(s);
+    ppi_install_free(p);
+}
+
 static void install_ts48(const uint8_t *upp, size_t len, size_t slice, const char *name)
 {
     uint8_t meta[10], resp[64];
@@ -549,6 +722,7 @@ static void install_ts48(const uint8_t *upp, size_t len, size_t slice, const cha
     const struct profile_image *img = ppi_install_image(p);
     assert_non_null(img);
     check_image(upp, len, img, name);
+    check_service_tables(upp, len, img, name);
     /* persisted and read back: the same facts */
     struct store *s;
     struct profile_image back;
@@ -560,6 +734,7 @@ static void install_ts48(const uint8_t *upp, size_t len, size_t slice, const cha
     profile_image_init(&back);
     assert_int_equal(profile_image_load(s, 2, &back), 0);
     check_image(upp, len, &back, name);
+    check_service_tables(upp, len, &back, name);
     assert_int_equal(back.fs.n, img->fs.n);
     print_message("%s: %zu files, image %zu octets (UPP %zu)\n", name, img->fs.n,
                   ppi_install_size(p), len);
@@ -595,6 +770,7 @@ static void test_ts48_images(void **state)
     }
     closedir(d);
     assert_true(count > 0);
+    assert_true(ts48_tables_changed > 0);     /* TS.48 sets services the card lacks */
 }
 
 int main(void)
@@ -604,6 +780,8 @@ int main(void)
         cmocka_unit_test(test_gfm),
         cmocka_unit_test(test_pe_errors),
         cmocka_unit_test(test_ts48_images),
+        cmocka_unit_test(test_ust_trimmed),
+        cmocka_unit_test(test_mandatory_services),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -794,6 +794,7 @@ static void run_all(bool own)
         print_message("SKIP: %s not found\n",
                       own ? "EUICC_EMU_PROFILES (full-milenage/full-tuak)"
                           : "<shared>/profiles/ts48 or sgp26 (set EUICC_EMU_SHARED)");
+        free_profiles(p, n);
         free(p);
         skip();
     }
