@@ -11,9 +11,6 @@
  *
  * Exit status: 0 success, 1 the card or the SM-DP+ refused (the reason is printed),
  * 2 wrong command line. */
-#include <PCSC/winscard.h>
-#include <PCSC/wintypes.h>
-
 #include <errno.h>
 #include <stddef.h>
 #include <stdbool.h>
@@ -22,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "card/tlv.h"
 #include "tools/lpa/lpa.h"
 #include "tools/lpa/lpa_es10b.h"
 #include "tools/lpa/lpa_es10c.h"
+#include "tools/pcsc_lpa.h"
 #include "tools/smdp/smdp.h"
 
 #ifndef EUICC_EMU_SOURCE_ROOT
@@ -37,7 +34,6 @@
 #define REQ_MAX    32768u          /* an ES10 request lpa_es10 can send (120 × 256) */
 #define RESP_MAX   262144u        /* an ES10 answer (all notifications with certificates) */
 #define UPP_MAX    4194304u      /* 4 MiB */
-#define RAPDU_MAX  258u
 #define PROFILES_MAX 64u
 #define NOTIFS_MAX 256u
 #define PATH_MAX_  1024u
@@ -56,15 +52,6 @@ struct opts {
     const char *iccid;               /* enable/disable/delete */
     bool has_seq;
     uint32_t seq;                    /* retrieve/remove */
-};
-
-struct link {
-    SCARDCONTEXT ctx;
-    SCARDHANDLE h;
-    bool have_ctx, connected;
-    LONG last_rv;                    /* last SCardTransmit error (shown on failure) */
-    char reader[256];
-    struct lpa_transport t;
 };
 
 static void usage(FILE *f)
@@ -205,141 +192,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-/* ---- PC/SC ---- */
-
-static size_t pcsc_transmit(void *ctx, const uint8_t *capdu, size_t len, uint8_t *rapdu,
-                            size_t cap)
-{
-    struct link *l = ctx;
-    DWORD rl = (DWORD)cap;
-    LONG rv = SCardTransmit(l->h, SCARD_PCI_T0, capdu, (DWORD)len, NULL, rapdu, &rl);
-    if (rv != SCARD_S_SUCCESS) {
-        l->last_rv = rv;
-        return 0;
-    }
-    return rl;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
-/* The reader named want (exact, else the first containing it), or the first one
- * containing "Virtual PCD". */
-static bool pick_reader(struct link *l, const char *want, LONG *rv)
-{
-    char buf[4096];
-    DWORD len = sizeof buf;
-    const char *pattern = want ? want : "Virtual PCD";
-    *rv = SCardListReaders(l->ctx, NULL, buf, &len);
-    if (*rv != SCARD_S_SUCCESS || len < 1 || len > sizeof buf)
-        return false;
-    buf[len - 1] = '\0';
-    for (int exact = 1; exact >= 0; exact--)
-        for (const char *r = buf; *r && r < buf + len; r += strlen(r) + 1)
-            if (exact ? want && strcmp(r, want) == 0 : strstr(r, pattern) != NULL) {
-                snprintf(l->reader, sizeof l->reader, "%s", r);
-                return true;
-            }
-    return false;
-}
-
-/* Connect (T=0), open a logical channel and SELECT the ISD-R on it. A card that went
- * away while pcscd still counts it as powered (euicc-emu restarted) fails its first
- * command: then power it down so that pcscd notices, and try again within --wait. */
-static int link_open(struct link *l, const struct opts *o)
-{
-    static const uint8_t open_ch[] = { 0x00, 0x70, 0x00, 0x00, 0x01 };
-    uint8_t r[RAPDU_MAX];
-    size_t n = 0;
-    LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &l->ctx);
-    if (rv != SCARD_S_SUCCESS) {
-        fprintf(stderr, "euicc-smdp: cannot reach pcscd: %s (is pcscd running?)\n",
-                pcsc_stringify_error(rv));
-        return -1;
-    }
-    l->have_ctx = true;
-    l->t.ctx = l;
-    l->t.transmit = pcsc_transmit;
-    for (long waited = 0;; waited += 100) {
-        if (pick_reader(l, o->reader, &rv)) {
-            DWORD proto;
-            rv = SCardConnect(l->ctx, l->reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0, &l->h,
-                              &proto);
-            if (rv == SCARD_S_SUCCESS) {
-                if ((n = pcsc_transmit(l, open_ch, sizeof open_ch, r, sizeof r)) != 0)
-                    break;
-                rv = l->last_rv;
-                SCardDisconnect(l->h, SCARD_UNPOWER_CARD);
-            }
-        }
-        if (waited >= (long)o->wait_s * 1000) {
-            if (!l->reader[0])
-                fprintf(stderr, "euicc-smdp: no reader %s%s%s found%s%s%s; is the vpcd "
-                        "reader configured in pcscd?\n", o->reader ? "'" : "containing \"",
-                        o->reader ? o->reader : "Virtual PCD", o->reader ? "'" : "\"",
-                        rv != SCARD_S_SUCCESS ? " (" : "",
-                        rv != SCARD_S_SUCCESS ? pcsc_stringify_error(rv) : "",
-                        rv != SCARD_S_SUCCESS ? ")" : "");
-            else
-                fprintf(stderr, "euicc-smdp: cannot talk to the card in '%s': %s (is "
-                        "euicc-emu running? --wait SEC waits for it)\n", l->reader,
-                        pcsc_stringify_error(rv));
-            return -1;
-        }
-        sleep_ms(100);
-    }
-    l->connected = true;
-    if (n != 3 || r[1] != 0x90 || r[2] != 0x00 || r[0] == 0 || r[0] > 19) {
-        fprintf(stderr, "euicc-smdp: MANAGE CHANNEL (open): unexpected answer");
-        if (n >= 2)
-            fprintf(stderr, " (SW %02X%02X)", r[n - 2], r[n - 1]);
-        fputc('\n', stderr);
-        return -1;
-    }
-    l->t.channel = r[0];
-    int sw = lpa_select_isdr(&l->t);
-    if (sw != 0) {
-        fprintf(stderr, "euicc-smdp: SELECT ISD-R on channel %u: SW %04X\n", l->t.channel,
-                (unsigned)sw);
-        return -1;
-    }
-    return 0;
-}
-
-/* Close the channel and power the card down: a card left powered keeps pcscd from
- * noticing that euicc-emu went away and came back, and the next run would meet a
- * stale reader. */
-static void link_close(struct link *l)
-{
-    if (l->connected) {
-        if (l->t.channel) {
-            uint8_t ch = l->t.channel;
-            uint8_t cla = (uint8_t)(ch < 4 ? ch : 0x40 | ((ch - 4) & 0x0F));
-            uint8_t close_ch[] = { cla, 0x70, 0x80, ch, 0x00 }, r[RAPDU_MAX];
-            pcsc_transmit(l, close_ch, sizeof close_ch, r, sizeof r);
-        }
-        SCardDisconnect(l->h, SCARD_UNPOWER_CARD);
-    }
-    if (l->have_ctx)
-        SCardReleaseContext(l->ctx);
-}
-
 /* One ES10 request; 0 when the card answered 9000. */
-static int es10(struct link *l, const char *what, const uint8_t *req, size_t len,
+static int es10(struct pcsc_lpa *l, const char *what, const uint8_t *req, size_t len,
                 uint8_t *resp, size_t *resp_len)
 {
-    l->last_rv = SCARD_S_SUCCESS;
-    uint16_t sw = lpa_es10(&l->t, req, len, resp, RESP_MAX, resp_len);
-    if (sw == 0x9000)
-        return 0;
-    if (l->last_rv != SCARD_S_SUCCESS)
-        fprintf(stderr, "euicc-smdp: %s: %s\n", what, pcsc_stringify_error(l->last_rv));
-    else
-        fprintf(stderr, "euicc-smdp: %s: card answered SW %04X\n", what, sw);
-    return -1;
+    return pcsc_lpa_es10(l, what, req, len, resp, RESP_MAX, resp_len);
 }
 
 static void hex(const uint8_t *p, size_t n, FILE *f)
@@ -453,7 +310,7 @@ static int print_pir(const uint8_t *p, size_t len)
 
 /* Every piece of the BPP as its own ES10 request; the piece that answers data carries
  * the ProfileInstallationResult. */
-static int load_bpp(struct link *l, const uint8_t *bpp, size_t bpp_len, uint8_t *resp)
+static int load_bpp(struct pcsc_lpa *l, const uint8_t *bpp, size_t bpp_len, uint8_t *resp)
 {
     size_t max = bpp_len / 8 + 16, n, rl = 0;
     struct bpp_piece *pc = malloc(max * sizeof *pc);
@@ -485,7 +342,7 @@ out:
     return rc;
 }
 
-static int cmd_download(struct link *l, struct opts *o, uint8_t *req, uint8_t *resp)
+static int cmd_download(struct pcsc_lpa *l, struct opts *o, uint8_t *req, uint8_t *resp)
 {
     static const uint8_t get_info1[] = { 0xBF, 0x20, 0x00 };
     static const uint8_t get_challenge[] = { 0xBF, 0x2E, 0x00 };
@@ -574,7 +431,7 @@ out:
 
 /* ---- profile management ---- */
 
-static int cmd_list(struct link *l, uint8_t *req, uint8_t *resp)
+static int cmd_list(struct pcsc_lpa *l, uint8_t *req, uint8_t *resp)
 {
     struct lpa_profile_info *p = malloc(PROFILES_MAX * sizeof *p);
     size_t req_len, rl, n;
@@ -618,7 +475,7 @@ out:
     return rc;
 }
 
-static int cmd_profile_op(struct link *l, enum lpa_profile_op op, const char *iccid_s,
+static int cmd_profile_op(struct pcsc_lpa *l, enum lpa_profile_op op, const char *iccid_s,
                           const uint8_t iccid[LPA_ICCID_LEN], uint8_t *req, uint8_t *resp)
 {
     size_t req_len, rl;
@@ -636,7 +493,7 @@ static int cmd_profile_op(struct link *l, enum lpa_profile_op op, const char *ic
 
 /* ---- notifications ---- */
 
-static int cmd_notifications(struct link *l, uint8_t *req, uint8_t *resp)
+static int cmd_notifications(struct pcsc_lpa *l, uint8_t *req, uint8_t *resp)
 {
     struct lpa_notification *m = malloc(NOTIFS_MAX * sizeof *m);
     size_t req_len, rl, n;
@@ -670,7 +527,7 @@ out:
     return rc;
 }
 
-static int cmd_retrieve(struct link *l, const struct opts *o, uint8_t *req, uint8_t *resp)
+static int cmd_retrieve(struct pcsc_lpa *l, const struct opts *o, uint8_t *req, uint8_t *resp)
 {
     struct lpa_pending *m = malloc(NOTIFS_MAX * sizeof *m);
     size_t req_len, rl, n;
@@ -712,7 +569,7 @@ out:
     return rc;
 }
 
-static int cmd_remove(struct link *l, uint32_t seq, uint8_t *req, uint8_t *resp)
+static int cmd_remove(struct pcsc_lpa *l, uint32_t seq, uint8_t *req, uint8_t *resp)
 {
     size_t req_len, rl;
     if (lpa_notification_sent_request(seq, req, REQ_MAX, &req_len) != 0 ||
@@ -726,7 +583,7 @@ static int cmd_remove(struct link *l, uint32_t seq, uint8_t *req, uint8_t *resp)
     return code == 0 ? 0 : 1;
 }
 
-static int run_command(struct link *l, struct opts *o, const uint8_t *iccid, uint8_t *req,
+static int run_command(struct pcsc_lpa *l, struct opts *o, const uint8_t *iccid, uint8_t *req,
                        uint8_t *resp)
 {
     switch (o->cmd) {
@@ -746,7 +603,7 @@ static int run_command(struct link *l, struct opts *o, const uint8_t *iccid, uin
 int main(int argc, char **argv)
 {
     struct opts o;
-    struct link l;
+    struct pcsc_lpa l;
     uint8_t iccid[LPA_ICCID_LEN];
     memset(&o, 0, sizeof o);
     memset(&l, 0, sizeof l);
@@ -761,12 +618,12 @@ int main(int argc, char **argv)
     if (!req || !resp) {
         fprintf(stderr, "euicc-smdp: out of memory\n");
         rc = 1;
-    } else if (link_open(&l, &o) != 0) {
+    } else if (pcsc_lpa_open(&l, "euicc-smdp", o.reader, o.wait_s) != 0) {
         rc = 1;
     } else {
         rc = run_command(&l, &o, iccid, req, resp);
     }
-    link_close(&l);
+    pcsc_lpa_close(&l);
     free(req);
     free(resp);
     return rc;

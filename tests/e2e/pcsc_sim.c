@@ -180,6 +180,6 @@ int main(int argc, char **argv)
     sw = tx(c, sizeof c);
     check(sw == 0x9000 && resp_len == 16 && resp[0] == 0xDC && resp[1] == 14, "%s",
           "the same AUTN again: synchronisation failure with AUTS");
-    SCardDisconnect(h, SCARD_LEAVE_CARD);
+    SCardDisconnect(h, SCARD_UNPOWER_CARD);   /* as lpac does: the next client (or a restarted card) starts clean */
     return n_fail ? 1 : 0;
 }

@@ -13,6 +13,10 @@
 #       retry succeeds (kill_test.sh; KILL_SEED reproduces), SKIP when ../shared absent
 #   (f) TS48V1-A downloaded and enabled, then a T=0 terminal (tests/e2e/pcsc_sim) reads
 #       EF.ICCID / EF.IMSI and runs AUTHENTICATE through pcscd (sim_e2e.sh)
+#   (g) an SGP.32 IoT card (--mode iot) managed by tools/euicc-eim: AddInitialEim, signed
+#       PSMOs/eCOs with verified results, the local-management guard, stored results
+#       and NotificationSent; a consumer card refuses the IoT functions (iot_e2e.sh),
+#       SKIP when ../shared absent
 #   plus: persistent state survives a restart; the command line's error messages;
 #   the --stdio front end.
 # Prints one line per test and "e2e: N passed, N failed, N skipped"; exits 1 on failure.
@@ -39,6 +43,8 @@ done
 . "$here/kill_test.sh"
 # shellcheck source=sim_e2e.sh
 . "$here/sim_e2e.sh"
+# shellcheck source=iot_e2e.sh
+. "$here/iot_e2e.sh"
 
 tmp=$(mktemp -d /tmp/euicc-e2e.XXXXXX)
 cleanup() {
@@ -166,6 +172,9 @@ fi
 
 # (d) profile download and life cycle through PC/SC
 download_e2e
+
+# (g) SGP.32 IoT mode through tools/euicc-eim
+iot_e2e
 
 # (f) the enabled TS.48 profile as a SIM: EF.ICCID, EF.IMSI, AUTHENTICATE over T=0
 sim_e2e

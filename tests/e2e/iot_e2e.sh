@@ -1,0 +1,129 @@
+# tests/e2e/iot_e2e.sh — sourced by run_e2e.sh (uses its pass/fail/skip, $tmp, $build,
+# $emu, $shared and pcsc_env.sh's emu_start/emu_stop; the private pcscd runs).
+#
+# iot_e2e: euicc-emu --mode iot with the SGP.26 identity, driven through PC/SC by
+# tools/euicc-eim (eIM + IPA) and tools/euicc-smdp (download): AddInitialEim answers
+# associationToken 1 (a second one is refused); a TS.48 profile is downloaded (ES10b
+# works in IoT mode); the PSMO enable answers a signed result that verifies with
+# CERT.EUICC; listProfileInfo shows it enabled; a local DisableProfile (ES10c) is refused
+# while an eIM is associated; a replayed counterValue gets a signed replayError; disable,
+# delete, getRAT and listEim; the stored results verify and NotificationSent removes them.
+# Then a consumer-mode card answers the IoT functions with errors.
+# SKIP when <shared>/sgp26 (with eIM/) or the TS.48 profile is absent.
+
+iot_out=""
+
+# iot_expect NAME WANT_RC REGEX PROGRAM ARGS... : PASS when PROGRAM exits WANT_RC and
+# prints a line matching REGEX (output in $iot_out)
+iot_expect() {
+    local name=$1 want=$2 re=$3 prog=$4 rc=0
+    shift 4
+    "$prog" "$@" > "$iot_out" 2>&1 || rc=$?
+    if [ "$rc" = "$want" ] && grep -Eq -- "$re" "$iot_out"; then
+        pass "iot: $name"
+        return 0
+    fi
+    fail "iot: $name ($(basename "$prog") $*: rc $rc, want $want, /$re/)"
+    sed 's/^/    | /' "$iot_out"
+    return 1
+}
+
+# iot_check: iot_expect as a statement (a failure is counted, the script goes on under set -e)
+iot_check() {
+    iot_expect "$@" || true
+}
+
+iot_e2e() {
+    local eim=$build/tools/euicc-eim smdp=$build/tools/euicc-smdp
+    local upp=$shared/profiles/ts48/TS48V1-A-UNIQUE.der iccid seq seqs n
+    local sgp=(--sgp26 "$shared/sgp26")
+    iot_out=$tmp/iot.out
+    if [ ! -x "$eim" ] || [ ! -x "$smdp" ]; then
+        fail "iot: $eim or $smdp not built"
+        return
+    fi
+    if [ ! -d "$shared/sgp26/eUICC" ] || [ ! -d "$shared/sgp26/eIM" ]; then
+        skip "iot: SGP.26 identity / eIM key not found at $shared/sgp26 (set EUICC_EMU_SHARED)"
+        return
+    fi
+    if [ ! -f "$upp" ]; then
+        skip "iot: $upp not found (set EUICC_EMU_SHARED)"
+        return
+    fi
+    emu_start "$emu" "$tmp/state-iot" --mode iot --identity "$shared/sgp26"
+
+    iot_check "AddInitialEim answers associationToken 1" 0 \
+        '^AddInitialEim: ok: eimId "euicc-eim" associationToken 1 counterValue 0$' \
+        "$eim" "${sgp[@]}" --wait 15 --fqdn eim.example.com associate
+    iot_check "second AddInitialEim refused" 1 \
+        '^AddInitialEim: addInitialEimError associatedEimAlreadyExists\(2\)$' \
+        "$eim" "${sgp[@]}" --eim-id other associate
+    iot_check "GetEimConfigurationData" 0 \
+        '^eimId "euicc-eim" eimFqdn "eim.example.com".* counterValue 0 associationToken 1 eimPublicKeyData eimPublicKey' \
+        "$eim" config
+
+    if iot_expect "ES10b download of $(basename "$upp" .der) in IoT mode" 0 \
+           '^profile installed: ICCID [0-9]{19,20}, ' "$smdp" "${sgp[@]}" --upp "$upp"; then
+        iccid=$(sed -n 's/^profile installed: ICCID \([0-9]*\), .*/\1/p' "$iot_out")
+    else
+        emu_stop || true
+        return
+    fi
+    if iot_expect "PSMO enable: ok" 0 '^  enableResult ok\(0\)$' \
+           "$eim" "${sgp[@]}" enable "$iccid"; then
+        if grep -Eq '^euiccPackageResultSigned: eimId "euicc-eim" counterValue 1 seqNumber [0-9]+ euiccSignEPR verified$' "$iot_out"; then
+            pass "iot: PSMO enable: signed result verified with CERT.EUICC"
+        else
+            fail "iot: PSMO enable: no verified euiccPackageResultSigned with counterValue 1"
+            sed 's/^/    | /' "$iot_out"
+        fi
+    fi
+    iot_check "PSMO listProfileInfo: enabled" 0 "^    $iccid [0-9A-F]+ enabled " \
+        "$eim" "${sgp[@]}" list
+    iot_check "local DisableProfile refused (eIM associated)" 1 \
+        "^DisableProfile $iccid: [a-zA-Z]+\([0-9]+\)$" "$smdp" "${sgp[@]}" --disable "$iccid"
+    iot_check "local EnableProfile refused" 1 "^EnableProfile $iccid: [a-zA-Z]+\([0-9]+\)$" \
+        "$smdp" "${sgp[@]}" --enable "$iccid"
+    iot_check "replayed counterValue: signed replayError" 1 \
+        '^  euiccPackageErrorCode replayError\(4\)$' "$eim" "${sgp[@]}" --counter 1 disable "$iccid"
+    iot_check "PSMO disable" 0 '^  disableResult ok\(0\)$' "$eim" "${sgp[@]}" disable "$iccid"
+    iot_check "PSMO listProfileInfo: disabled" 0 "^    $iccid [0-9A-F]+ disabled " \
+        "$eim" "${sgp[@]}" list
+    iot_check "PSMO getRAT" 0 '^  getRATResult: [0-9]+ ProfilePolicyAuthorisationRules?$' \
+        "$eim" "${sgp[@]}" rat
+    iot_check "eCO listEim" 0 '^    eimId "euicc-eim"' "$eim" "${sgp[@]}" list-eim
+    iot_check "PSMO delete" 0 '^  deleteResult ok\(0\)$' "$eim" "${sgp[@]}" delete "$iccid"
+    iot_check "PSMO listProfileInfo: no profiles" 0 '^  listProfileInfoResult: 0 profiles$' \
+        "$eim" "${sgp[@]}" list
+    iot_check "counterValue advanced to 8" 0 'counterValue 8 associationToken 1' "$eim" config
+
+    # the stored results: all signed and verified, then acknowledged one by one
+    if iot_expect "RetrieveNotificationsList euiccPackageResults verified" 0 \
+           '^euiccPackageResultSigned: .* euiccSignEPR verified$' "$eim" "${sgp[@]}" results; then
+        seqs=$(sed -n 's/^euiccPackageResultSigned: .* seqNumber \([0-9]*\) .*/\1/p' "$iot_out")
+        n=$(echo "$seqs" | wc -w)
+        if grep -q 'DOES NOT VERIFY' "$iot_out"; then
+            fail "iot: a stored result does not verify"
+        fi
+        local ok=1
+        for seq in $seqs; do
+            "$eim" ack "$seq" > "$iot_out" 2>&1 && grep -q "^NotificationSent $seq: ok$" "$iot_out" ||
+                { ok=0; sed 's/^/    | /' "$iot_out"; }
+        done
+        [ "$ok" = 1 ] && pass "iot: NotificationSent for the $n stored results" ||
+            fail "iot: NotificationSent for the stored results"
+        iot_check "no results left" 0 '^no stored eUICC Package results$' \
+            "$eim" "${sgp[@]}" results
+        iot_check "NotificationSent of a removed result" 1 \
+            "^NotificationSent ${seq:-1}: nothingToDelete\(1\)$" "$eim" ack "${seq:-1}"
+    fi
+    emu_stop || true
+
+    # a consumer (SGP.22) card: the IoT functions answer errors
+    emu_start "$emu" "$tmp/state-iot-consumer" --identity "$shared/sgp26"
+    iot_check "consumer card: GetEimConfigurationData refused" 1 \
+        'GetEimConfigurationData: card answered SW [0-9A-F]{4}$' "$eim" --wait 15 config
+    iot_check "consumer card: AddInitialEim refused" 1 \
+        'card answered SW [0-9A-F]{4}$' "$eim" "${sgp[@]}" associate
+    emu_stop || true
+}
