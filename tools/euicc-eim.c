@@ -30,6 +30,9 @@
 #include "tools/eim/eim.h"
 #include "tools/lpa/lpa_es10b.h"
 #include "tools/lpa/lpa_es10c.h"
+#include "tools/cli_opts.h"
+
+#define PROG_NAME "euicc-eim"
 #include "tools/pcsc_lpa.h"
 
 #ifndef EUICC_EMU_SOURCE_ROOT
@@ -164,7 +167,7 @@ static int parse_command(struct opts *o, int argc, char **argv, int *i)
 /* Returns 0, 2 (usage error) or 3 (help printed). */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    static const struct { const char *name; size_t off; } str_opts[] = {
+    static const struct cli_str_opt str_opts[] = {
         { "--reader", offsetof(struct opts, reader) },
         { "--sgp26", offsetof(struct opts, sgp26) },
         { "--eim-key", offsetof(struct opts, eim_key) },
@@ -174,18 +177,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        bool done = false;
-        for (size_t k = 0; k < sizeof str_opts / sizeof str_opts[0]; k++) {
-            if (strcmp(a, str_opts[k].name) == 0) {
-                if (!next)
-                    return bad_usage("option '%s' needs an argument", a);
-                *(const char **)((char *)o + str_opts[k].off) = next;
-                i++;
-                done = true;
-                break;
-            }
-        }
-        if (done)
+        int got = cli_str_option(PROG_NAME, str_opts, sizeof str_opts / sizeof str_opts[0], o, argc, argv, &i);
+        if (got < 0)
+            return 2;
+        if (got > 0)
             continue;
         int rc = 0;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

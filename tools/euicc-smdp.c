@@ -24,6 +24,9 @@
 #include "tools/lpa/lpa.h"
 #include "tools/lpa/lpa_es10b.h"
 #include "tools/lpa/lpa_es10c.h"
+#include "tools/cli_opts.h"
+
+#define PROG_NAME "euicc-smdp"
 #include "tools/pcsc_lpa.h"
 #include "tools/smdp/smdp.h"
 
@@ -112,7 +115,7 @@ static int set_cmd(struct opts *o, enum command c, const char *name)
 /* Returns 0, 2 (usage error) or 3 (help printed). */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    static const struct { const char *name; size_t off; } path_opts[] = {
+    static const struct cli_str_opt path_opts[] = {
         { "--reader", offsetof(struct opts, reader) },
         { "--sgp26", offsetof(struct opts, sgp26) },
         { "--dpauth-cert", offsetof(struct opts, smdp.dpauth_cert) },
@@ -126,18 +129,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        bool done = false;
-        for (size_t k = 0; k < sizeof path_opts / sizeof path_opts[0]; k++) {
-            if (strcmp(a, path_opts[k].name) == 0) {
-                if (!next)
-                    return bad_usage("option '%s' needs an argument", a);
-                *(const char **)((char *)o + path_opts[k].off) = next;
-                i++;
-                done = true;
-                break;
-            }
-        }
-        if (done)
+        int got = cli_str_option(PROG_NAME, path_opts, sizeof path_opts / sizeof path_opts[0], o, argc, argv, &i);
+        if (got < 0)
+            return 2;
+        if (got > 0)
             continue;
         int rc = 0;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
