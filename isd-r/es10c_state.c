@@ -308,17 +308,24 @@ static void put_result(struct tlv_writer *resp, uint32_t tag, int result)
     tlv_close(resp);
 }
 
+/* The common end of Enable/Disable/Delete: on success the UICC shows whatever profile
+ * is now enabled; the result is traced and answered as {tag {80 result}}. */
+static int answer_state_change(struct isdr *r, struct tlv_writer *resp, uint32_t tag,
+                               int result, const char *wrong_state)
+{
+    if (result == RESULT_OK)
+        uicc_load_enabled(r->card);
+    r->outcome = outcome(result, wrong_state);
+    put_result(resp, tag, result);
+    return ISDR_OK;
+}
+
 int es10c_enable_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp)
 {
     struct target t;
     if (!parse_state_request(req, &t))
         return ISDR_EMALFORMED;
-    int result = do_enable(r, &t);
-    if (result == RESULT_OK)
-        uicc_load_enabled(r->card);   /* the UICC shows the enabled profile */
-    r->outcome = outcome(result, "profileNotInDisabledState");
-    put_result(resp, 0xBF31, result);
-    return ISDR_OK;
+    return answer_state_change(r, resp, 0xBF31, do_enable(r, &t), "profileNotInDisabledState");
 }
 
 int es10c_disable_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp)
@@ -326,12 +333,7 @@ int es10c_disable_profile(struct isdr *r, const struct tlv *req, struct tlv_writ
     struct target t;
     if (!parse_state_request(req, &t))
         return ISDR_EMALFORMED;
-    int result = do_disable(r, &t);
-    if (result == RESULT_OK)
-        uicc_load_enabled(r->card);   /* the UICC shows the enabled profile */
-    r->outcome = outcome(result, "profileNotInEnabledState");
-    put_result(resp, 0xBF32, result);
-    return ISDR_OK;
+    return answer_state_change(r, resp, 0xBF32, do_disable(r, &t), "profileNotInEnabledState");
 }
 
 int es10c_delete_profile(struct isdr *r, const struct tlv *req, struct tlv_writer *resp)
@@ -339,10 +341,5 @@ int es10c_delete_profile(struct isdr *r, const struct tlv *req, struct tlv_write
     struct target t;
     if (!parse_sole_identifier(req->value, req->len, &t))
         return ISDR_EMALFORMED;
-    int result = do_delete(r, &t);
-    if (result == RESULT_OK)
-        uicc_load_enabled(r->card);   /* the UICC shows the enabled profile */
-    r->outcome = outcome(result, "profileNotInDisabledState");
-    put_result(resp, 0xBF33, result);
-    return ISDR_OK;
+    return answer_state_change(r, resp, 0xBF33, do_delete(r, &t), "profileNotInDisabledState");
 }
