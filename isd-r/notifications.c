@@ -1,6 +1,17 @@
 /* isd-r/notifications.c — persistent pending notifications. Store layout:
  * SID_NOTIF_FIRST = last seqNumber handed out (uint32 big-endian);
- * SID_NOTIF_FIRST + 1 + i = entry slot i: NotificationMetadata TLV ‖ PendingNotification TLV. */
+ * SID_NOTIF_FIRST + 1 + i = entry slot i: NotificationMetadata TLV ‖ PendingNotification TLV.
+ *
+ * Decisions:
+ * - One seqNumber series for notifications and EuiccPackageResults: NotificationSent (BF30)
+ *   names one seqNumber, so a shared series keeps every number unambiguous (ddimension's
+ *   IPA emulation separates the two ranges for the same reason).
+ * - SGP.32's compact forms (CompactProfileInstallationResult A0, CompactOtherSigned-
+ *   Notification A1, compact AuthenticateServer/PrepareDownload/CancelSession answers) are
+ *   an ESipa matter: the IPA produces them from the full forms when it has the
+ *   "minimizeEsipaBytes" capability (SGP.32 IpaCapabilities bit 5), and the eIM rebuilds the
+ *   full form to check the eUICC's signature, which always covers the full data. The card
+ *   therefore stores and returns the full SGP.22 forms only. */
 #include "isd-r/notifications.h"
 
 #include <stdlib.h>
