@@ -14,7 +14,8 @@
  *     [sec_tag(1) len(1) sec]       flags & F_SEC
  *     [len(1) prop]                 flags & F_PROP
  *     [len(1) pinstat]              flags & F_PINSTAT
- *     [varint(i - link)]            flags & F_LINK (structure then inherited)
+ *     [varint(i - link)]            flags & F_LINK (an EF's structure then inherited;
+ *                                   on a DF: the DF/ADF it shows, SAIP dfLink)
  *     structure                     transparent/BER-TLV: varint(size);
  *                                   linear/cyclic: rec_len(1) rec_count(1)
  *     [varint(len) state]           flags & F_STATE: fs_file_state_encode output
@@ -112,6 +113,9 @@ int fs_child(const struct fs *fs, int parent, uint16_t fid)
 {
     if (!fs || fid == 0 || !valid_idx(fs, parent))
         return FS_NONE;
+    parent = fs_content_of(fs, parent);         /* a linked DF shows its target's files */
+    if (parent == FS_NONE)
+        return FS_NONE;
     for (size_t i = (size_t)parent + 1; i < fs->n; i++)
         if (fs->files[i].parent == parent && fs->files[i].fid == fid)
             return (int)i;
@@ -121,6 +125,9 @@ int fs_child(const struct fs *fs, int parent, uint16_t fid)
 int fs_child_sfi(const struct fs *fs, int parent, uint8_t sfi)
 {
     if (!fs || sfi == 0 || sfi > 30 || !valid_idx(fs, parent))
+        return FS_NONE;
+    parent = fs_content_of(fs, parent);
+    if (parent == FS_NONE)
         return FS_NONE;
     for (size_t i = (size_t)parent + 1; i < fs->n; i++) {
         const struct fs_file *f = &fs->files[i];
@@ -167,6 +174,22 @@ static bool reserved_fid(uint16_t fid)
     return fid == 0x3F00 || fid == 0x7FFF || fid == 0xFFFF;
 }
 
+/* A DF link (SAIP linkPath naming a DF): a DF (not the MF, not an ADF) showing the
+ * files of an earlier DF or ADF, which is not the link's own parent or an ancestor of it
+ * (the tree would contain itself). */
+static bool dir_link_ok(const struct fs *fs, const struct fs_file *g)
+{
+    if (g->type != FS_DF || !valid_idx(fs, g->link))
+        return false;
+    const struct fs_file *t = &fs->files[g->link];
+    if (t->type != FS_DF && t->type != FS_ADF)
+        return false;
+    for (int a = g->parent; a != FS_NONE; a = fs->files[a].parent)
+        if (a == g->link)
+            return false;
+    return true;
+}
+
 /* Check f against the tree and normalise it into *g (no data pointer yet). */
 static bool check_file(const struct fs *fs, const struct fs_file *f, struct fs_file *g)
 {
@@ -190,7 +213,8 @@ static bool check_file(const struct fs *fs, const struct fs_file *f, struct fs_f
         if (g->fid != 0x3F00)
             return false;
     } else {
-        if (fs->n == 0 || !valid_idx(fs, g->parent) || !fs_is_df(&fs->files[g->parent]))
+        if (fs->n == 0 || !valid_idx(fs, g->parent) || !fs_is_df(&fs->files[g->parent]) ||
+            fs->files[g->parent].link != FS_NONE)      /* a DF link has no own files */
             return false;
         if (reserved_fid(g->fid) || (g->fid == 0 && g->type != FS_ADF))
             return false;
@@ -201,7 +225,7 @@ static bool check_file(const struct fs *fs, const struct fs_file *f, struct fs_f
         return false;
 
     if (fs_is_df(g)) {
-        if (g->link != FS_NONE || g->sfi)
+        if (g->sfi || (g->link != FS_NONE && !dir_link_ok(fs, g)))
             return false;
         g->size = 0;
         g->rec_len = g->rec_count = 0;

@@ -5,7 +5,11 @@
  * profile is enabled, and served by the UICC commands (card/uicc.h).
  *
  * Files live in one array; a file refers to its parent by index (MF = index 0). A linked
- * EF (SAIP linkPath) shares the content of another EF: `link` is that file's index. */
+ * EF (SAIP linkPath) shares the content of another EF: `link` is that file's index. A
+ * linked DF (SAIP linkPath naming a DF, service dfLink) has its own FID, parent, life
+ * cycle and security attributes but no files of its own: it shows the files of the DF
+ * or ADF `link` names (fs_child / fs_child_sfi look there), so a file reached through
+ * it is the target's file (same index, same content). */
 #ifndef EUICC_FS_H
 #define EUICC_FS_H
 
@@ -41,7 +45,8 @@ struct fs_file {
     enum fs_type type;
     uint16_t fid;             /* 0 when an ADF has no FID */
     int parent;               /* index of the parent DF, FS_NONE for the MF */
-    int link;                 /* index of the EF whose content this one shares, or FS_NONE */
+    int link;                 /* EF: index of the EF whose content this one shares; DF:
+                               * index of the DF/ADF whose files it shows; or FS_NONE */
     uint8_t sfi;              /* short file identifier 1..30, 0 = none */
     uint8_t lcsi;
     uint8_t aid[FS_AID_MAX];  /* ADF / DF name */
@@ -82,27 +87,31 @@ void fs_free(struct fs *fs);
  * (BER-TLV: data_len octets in use). Linear/cyclic: rec_len 1..255, rec_count 1..254,
  * size == rec_len * rec_count (size 0 = computed). Transparent/BER-TLV size <=
  * FS_EF_SIZE_MAX. A linked EF (link = an earlier EF index) has no data of its own and the
- * target's type and structure (size fields all 0 = inherited). lcsi 0 = activated.
+ * target's type and structure (size fields all 0 = inherited). A linked DF (type FS_DF,
+ * link = an earlier DF/ADF that is not its parent or an ancestor of it) gets no children
+ * of its own (fs_add under it fails). lcsi 0 = activated.
  * MF/DF/ADF: size/record fields and data ignored. */
 int fs_add(struct fs *fs, const struct fs_file *f);
 
 /* Remove a file and its whole subtree. The array is compacted: every file after a removed
  * one moves down (parent/link indices are remapped; any other index a caller holds must be
  * looked up again). An EF outside the subtree linked into it gets its own copy of the
- * content it showed and stops being linked. */
+ * content it showed and stops being linked; a DF outside it linked to a removed DF stops
+ * being linked (an empty DF). */
 void fs_remove(struct fs *fs, int idx);
 
-/* Child of DF `parent` with this FID, or FS_NONE. */
+/* Child of DF `parent` with this FID (for a linked DF: of its target), or FS_NONE. */
 int fs_child(const struct fs *fs, int parent, uint16_t fid);
 
-/* EF under DF `parent` with this SFI, or FS_NONE. */
+/* EF under DF `parent` (a linked DF: its target) with this SFI, or FS_NONE. */
 int fs_child_sfi(const struct fs *fs, int parent, uint8_t sfi);
 
 /* ADF whose AID starts with aid[0..len) (partial selection), the `nth` match (0 = first),
  * or FS_NONE. */
 int fs_find_adf(const struct fs *fs, const uint8_t *aid, size_t len, unsigned nth);
 
-/* The file whose content file idx shows (follows links). */
+/* The file whose content file idx shows (follows links; for a linked DF the DF/ADF
+ * whose files it shows). */
 int fs_content_of(const struct fs *fs, int idx);
 
 /* True for MF/DF/ADF. */

@@ -31,6 +31,9 @@ struct pin {
     uint8_t puk_tries_max, puk_tries_left;
     bool unblockable;                 /* SAIP pinAttributes */
     bool changeable;
+    bool use_universal;               /* disabled with the universal PIN (11) as its
+                                         replacement: DISABLE PIN with P1 b8 set
+                                         (TS 102 221 §11.1.11); application PINs only */
 };
 
 struct pin_set {
@@ -43,6 +46,11 @@ struct pin *pin_find(struct pin_set *s, uint8_t ref);
 
 /* Clear every `verified` flag (reset, profile switch). */
 void pin_reset_session(struct pin_set *s);
+
+/* Is the access condition "key reference ref" met now (TS 102 221 §9.5.1, §11.1.11)?
+ * ADM keys: verified. Other PINs: verified, or disabled; a PIN disabled with the
+ * universal PIN as replacement needs the universal PIN verified (or not enabled). */
+bool pin_condition_met(struct pin_set *s, uint8_t ref);
 
 /* Wipe all secret values. */
 void pin_set_wipe(struct pin_set *s);

@@ -5,6 +5,8 @@
  *   base + 1           fs_serialize_structure (the tree, no file state)
  *   base + 2           PINs: n, per PIN: ref flags value[8] tries_max tries_left
  *                      puk[8] puk_tries_max puk_tries_left                (secrets)
+ *                      flags b1..b6: present enabled has_puk unblockable changeable
+ *                      use_universal (b6 is newer: older images read as "not used")
  *   base + 3           NAAs: n, per NAA: varint(adf + 1) alg k_len k opc[32] r[5]
  *                      c[5][16] varint(tuak_iterations) mac/res/ck/ik lengths
  *                      sqn_check ind_bits sqn_delta(8, big-endian)        (secrets)
@@ -39,7 +41,8 @@
 #define PIN_F_HAS_PUK     0x04
 #define PIN_F_UNBLOCKABLE 0x08
 #define PIN_F_CHANGEABLE  0x10
-#define PIN_F_ALL         0x1F
+#define PIN_F_UNIVERSAL   0x20   /* use_universal; absent in older images = not used */
+#define PIN_F_ALL         0x3F
 
 #define SQN_OBJ_LEN ((size_t)SQN_ARRAY * 6u)
 
@@ -133,7 +136,8 @@ static void enc_pins(struct wbuf *b, const struct pin_set *ps)
         uint8_t fl = (p->present ? PIN_F_PRESENT : 0) | (p->enabled ? PIN_F_ENABLED : 0) |
                      (p->has_puk ? PIN_F_HAS_PUK : 0) |
                      (p->unblockable ? PIN_F_UNBLOCKABLE : 0) |
-                     (p->changeable ? PIN_F_CHANGEABLE : 0);
+                     (p->changeable ? PIN_F_CHANGEABLE : 0) |
+                     (p->use_universal ? PIN_F_UNIVERSAL : 0);
         w_u8(b, p->ref);
         w_u8(b, fl);
         w_bytes(b, p->value, PIN_VALUE_LEN);
@@ -438,6 +442,7 @@ static bool dec_pins(struct rbuf *r, struct pin_set *ps)
         p->has_puk = fl & PIN_F_HAS_PUK;
         p->unblockable = fl & PIN_F_UNBLOCKABLE;
         p->changeable = fl & PIN_F_CHANGEABLE;
+        p->use_universal = fl & PIN_F_UNIVERSAL;
         p->verified = false;
     }
     return r->off == r->len;

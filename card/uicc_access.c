@@ -12,7 +12,11 @@
  * FF never, else the key reference in b4..b1 (1-8 PIN, A-E ADM).
  *
  * A PIN key reference is satisfied when that PIN is verified or disabled; an ADM key
- * only when verified. A missing ARR record, an unknown SC_DO or an operation no rule
+ * only when verified; a PIN disabled with the universal PIN as replacement (DISABLE
+ * PIN, P1 b8) when the universal PIN is verified or not enabled (pin_condition_met).
+ * With SE/record pairs the SE 01 record is used; its PIN1 conditions then follow the
+ * replacement, which is what §11.1.11 asks of "files containing only a reference to the
+ * disabled PIN". A missing ARR record, an unknown SC_DO or an operation no rule
  * covers is denied. No security attributes at all: allowed. */
 #include "card/uicc_internal.h"
 
@@ -23,13 +27,7 @@
 
 static bool key_satisfied(struct card *c, uint8_t ref)
 {
-    struct pin *p = pin_find(&card_uicc(c)->img.pins, ref);
-    if (p == NULL || !p->present)
-        return false;
-    uint8_t r = ref & 0x7F;
-    if (r >= 0x0A && r <= 0x0E)
-        return p->verified;
-    return p->verified || !p->enabled;
+    return pin_condition_met(&card_uicc(c)->img.pins, ref);
 }
 
 static bool sc_satisfied(struct card *c, const struct tlv *t, unsigned depth);

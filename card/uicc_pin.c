@@ -2,6 +2,15 @@
  * VERIFY PIN (20), CHANGE PIN (24), DISABLE PIN (26), ENABLE PIN (28) and UNBLOCK PIN
  * (2C) on the PINs of the enabled profile.
  *
+ * DISABLE PIN P1 (§11.1.11.2): 00 disables the PIN; b8 = 1 disables it with an alternative
+ * global key reference as its replacement, b7-b6 00 and b5-b1 that reference, which can
+ * only be the universal PIN (key reference 11, §9.4.1): P1 = 91. Any other P1: 6A86, as
+ * is P1 = 91 for a PIN that is not a global application PIN (01-08). The universal PIN
+ * must exist (else 6A88), be enabled and not blocked (else 6985). Afterwards files whose
+ * access condition is that PIN ask for the universal PIN (pin_condition_met); ENABLE and
+ * UNBLOCK of the PIN end the replacement. The state is persisted with the PINs.
+ * The other PIN commands take P1 = 00 only.
+ *
  * Every presentation of a value first decrements the retry counter and persists it,
  * then compares in constant time, then (on success) resets the counter and persists
  * again: a power cut between the two writes costs one try, never gives one away. */
@@ -186,10 +195,47 @@ static void change_pin(struct card *c, struct pin *p, struct apdu *a)
     commit_success(c, a);
 }
 
-/* DISABLE PIN (§11.1.11) with P1 = 00. Replacing the PIN by an alternative global key
- * reference (P1 = that reference) is not supported: 6A86. ADM keys cannot be disabled. */
+#define P1_ALTERNATIVE 0x80   /* DISABLE PIN P1 b8: alternative global key reference */
+
+/* The replacement a DISABLE PIN P1 asks for: 0 none, PINREF_UNIVERSAL, -1 a P1 the
+ * card does not accept. */
+static int disable_replacement(uint8_t p1)
+{
+    if (p1 == 0x00)
+        return 0;
+    if (p1 == (P1_ALTERNATIVE | PINREF_UNIVERSAL))
+        return PINREF_UNIVERSAL;
+    return -1;
+}
+
+/* DISABLE PIN with the universal PIN as replacement: may it happen (SW set when not)? */
+static bool universal_usable(struct uicc *u, const struct pin *p, struct apdu *a)
+{
+    if (p->ref < 0x01 || p->ref > 0x08) {           /* only a global application PIN */
+        apdu_respond(a, NULL, 0, SW_INCORRECT_P1P2);
+        return false;
+    }
+    const struct pin *up = pin_find(&u->img.pins, PINREF_UNIVERSAL);
+    if (up == NULL) {
+        apdu_respond(a, NULL, 0, SW_REF_DATA_NOT_FOUND);
+        return false;
+    }
+    if (!up->enabled || up->tries_left == 0) {
+        apdu_respond(a, NULL, 0, SW_CONDITIONS_NOT_SATISFIED);
+        return false;
+    }
+    return true;
+}
+
+/* DISABLE PIN (§11.1.11): P1 00, or 91 with the universal PIN as replacement. ADM keys
+ * cannot be disabled. */
 static void disable_pin(struct card *c, struct pin *p, struct apdu *a)
 {
+    int repl = disable_replacement(a->p1);
+    if (repl < 0) {
+        apdu_respond(a, NULL, 0, SW_INCORRECT_P1P2);
+        return;
+    }
     if (a->lc != PIN_VALUE_LEN) {
         apdu_respond(a, NULL, 0, SW_WRONG_LENGTH);
         return;
@@ -202,6 +248,8 @@ static void disable_pin(struct card *c, struct pin *p, struct apdu *a)
         apdu_respond(a, NULL, 0, SW_CONDITIONS_NOT_SATISFIED);
         return;
     }
+    if (repl == PINREF_UNIVERSAL && !universal_usable(card_uicc(c), p, a))
+        return;
     if (p->tries_left == 0) {
         apdu_respond(a, NULL, 0, SW_AUTH_BLOCKED);
         return;
@@ -210,6 +258,7 @@ static void disable_pin(struct card *c, struct pin *p, struct apdu *a)
         return;
     p->enabled = false;
     p->verified = false;
+    p->use_universal = repl == PINREF_UNIVERSAL;
     commit_success(c, a);
 }
 
@@ -232,6 +281,7 @@ static void enable_pin(struct card *c, struct pin *p, struct apdu *a)
         return;
     p->enabled = true;
     p->verified = true;
+    p->use_universal = false;
     commit_success(c, a);
 }
 
@@ -281,6 +331,7 @@ static void unblock_pin(struct card *c, struct pin *p, struct apdu *a)
     memcpy(p->value, a->data + PIN_VALUE_LEN, PIN_VALUE_LEN);
     p->enabled = true;
     p->verified = true;
+    p->use_universal = false;
     commit_success(c, a);
 }
 
@@ -293,8 +344,7 @@ void uicc_pin_command(struct card *c, struct channel *ch, struct apdu *a)
         apdu_respond(a, NULL, 0, SW_REF_DATA_NOT_FOUND);
         return;
     }
-    if (a->p1 != 0x00) {
-        /* DISABLE PIN with an alternative global key reference: not supported */
+    if (a->p1 != 0x00 && a->ins != 0x26) {   /* DISABLE PIN checks its own P1 */
         apdu_respond(a, NULL, 0, SW_INCORRECT_P1P2);
         return;
     }

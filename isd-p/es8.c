@@ -1,6 +1,16 @@
 /* isd-p/es8.c — the ES8+ functions a BoundProfilePackage carries to the eUICC (SGP.22
  * v2.5 §5.5): InitialiseSecureChannel (BF23), ConfigureISDP (BF24), StoreMetadata
- * (BF25), ReplaceSessionKeys (BF26) and LoadProfileElements (the UPP for the PPI). */
+ * (BF25), ReplaceSessionKeys (BF26) and LoadProfileElements (the UPP for the PPI).
+ *
+ * Decisions:
+ * - StoreMetadata keeps SGP.32's ecallIndication (9F7B) and fallbackAllowed (9F67),
+ *   DER BOOLEANs (00/FF, else incorrectInputValues), in every card mode (a consumer
+ *   SM-DP+ never sends them). SGP.32's BF25 has no fallbackAttribute: the eIM sets it
+ *   with the setFallbackAttribute PSMO (euicc_package.c). iotSpecificMetadata (BF64)
+ *   is accepted and not kept (the spec defines no content).
+ * - At most one Emergency Profile: a profile with ecallIndication TRUE while another
+ *   installed profile has it is refused with incorrectInputValues (the card could not
+ *   tell which one EnableEmergencyProfile means). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,6 +208,15 @@ static bool raw_field(const struct tlv *f, uint8_t *dst, size_t *dlen)
     return true;
 }
 
+/* A DER BOOLEAN value: one octet 00 or FF. */
+static bool der_bool(const struct tlv *f, bool *out)
+{
+    if (f->constructed || f->len != 1 || (f->value[0] != 0x00 && f->value[0] != 0xFF))
+        return false;
+    *out = f->value[0] == 0xFF;
+    return true;
+}
+
 /* One field of BF25 into rec; *bad_class set for an unknown profileClass. */
 static bool metadata_field(const struct tlv *f, struct profile_record *rec, bool *has_spn,
                            bool *has_name, bool *bad_class)
@@ -253,8 +272,14 @@ static bool metadata_field(const struct tlv *f, struct profile_record *rec, bool
     case 0xBF22:
         rec->present |= PROFILE_HAS_SSD;
         return raw_field(f, rec->ssd, &rec->ssd_len);
+    case 0x9F7B:                         /* SGP.32 ecallIndication BOOLEAN */
+        rec->present |= PROFILE_HAS_ECALL;
+        return der_bool(f, &rec->ecall_indication);
+    case 0x9F67:                         /* SGP.32 fallbackAllowed BOOLEAN */
+        rec->present |= PROFILE_HAS_FB_ALLOWED;
+        return der_bool(f, &rec->fallback_allowed);
     default:
-        return true;                     /* BF23 (not stored) and later fields */
+        return true;                     /* BF23 (not stored), BF64 and later fields */
     }
 }
 
@@ -289,11 +314,17 @@ int es8_store_metadata(struct isdr *r, struct isdp_load *l, const uint8_t *p, si
     if (!other)
         return isdp_fail(l, cmd, BPP_ERR_UNKNOWN, "out of memory");
     int rc = profile_find_iccid(r->store, rec->iccid, other);
+    int ecall_rc = STORE_ENOTFOUND;
+    if (rc == STORE_ENOTFOUND && (rec->present & PROFILE_HAS_ECALL) && rec->ecall_indication)
+        ecall_rc = profile_find_iot(r->store, PROFILE_ROLE_EMERGENCY, other);
     free(other);
     if (rc == STORE_OK)
         return isdp_fail(l, cmd, BPP_ERR_ICCID_ALREADY_EXISTS, "ICCID already installed");
-    if (rc != STORE_ENOTFOUND)
+    if (rc != STORE_ENOTFOUND || (ecall_rc != STORE_OK && ecall_rc != STORE_ENOTFOUND))
         return isdp_fail(l, cmd, BPP_ERR_UNKNOWN, "profile table");
+    if (ecall_rc == STORE_OK)
+        return isdp_fail(l, cmd, BPP_ERR_INCORRECT_INPUT_VALUES,
+                         "a second Emergency Profile (ecallIndication)");
     if (!es8_ppr_allowed(r, rec))
         return isdp_fail(l, cmd, BPP_ERR_PPR_NOT_ALLOWED, "PPR not allowed by the RAT");
     /* LoadProfileElements can start: the PPI checks the header ICCID against ours */

@@ -34,9 +34,36 @@
  *   r->rollback.pending (euicc_package.c); then the profile enabled before it is
  *   enabled again (or the PSMO's profile disabled when none was), in one transaction.
  *   The optional eUICCPackageResult is not returned.
- * - Fallback and emergency: profiles carry no fallbackAttribute / ecallIndication on
- *   this card (profile metadata does not keep them), so fallbackNotAvailable (6) and
- *   ecallNotAvailable (8); EUICCInfo2 does not claim fallbackSupported/ecallSupported.
+ * - Fallback (§5.9.20/21): the Fallback Profile is the one whose fallbackAttribute
+ *   the eIM set (setFallbackAttribute PSMO, euicc_package.c). ExecuteFallbackMechanism:
+ *   ecallActive (104) while the Emergency Profile is enabled; fallbackNotAvailable (6)
+ *   without a Fallback Profile; profileNotInDisabledState (2) when it is enabled
+ *   already; otherwise the enabled profile (if any) is disabled, the Fallback Profile
+ *   enabled, and both remembered in the profile records (card-private PROFILE_IOT_*
+ *   bits, so a restart keeps them). ReturnFromFallback: fallbackNotAvailable unless a
+ *   fallback is running (the Fallback Profile enabled BY ExecuteFallbackMechanism);
+ *   then the remembered profile is enabled again (none was: the Fallback Profile is
+ *   just disabled). commandError / catBusy never occur (a malformed request is SW
+ *   6A80; no CAT).
+ * - Emergency (§5.9.22/23): the Emergency Profile is the one whose metadata says
+ *   ecallIndication TRUE (at most one: es8.c). EnableEmergencyProfile:
+ *   ecallNotAvailable (8) without one, profileNotInDisabledState (2) when enabled;
+ *   otherwise as the fallback (the displaced profile is remembered).
+ *   DisableEmergencyProfile: 8 / profileNotInEnabledState (2); otherwise the emergency
+ *   profile is disabled and the remembered profile enabled again. An emergency during
+ *   a fallback returns to the Fallback Profile, whose fallback keeps running.
+ * - These switches override PPR1 of the profile they disable (connectivity for the
+ *   device, an emergency call, must not depend on a policy of the displaced profile);
+ *   each one is a single transaction with the enable / disable notifications the
+ *   profiles' notificationConfigurationInfo asks for, exactly as ES10c does (SGP.32
+ *   reports the cause, StateChangeCause fallback / emergencyProfile, on ESipa, which
+ *   is the IPA's job). refreshFlag is accepted and ignored (no REFRESH: no terminal
+ *   session); a successful switch ends the ProfileRollback window.
+ * - While the Emergency Profile is enabled ("ecallActive"): eUICCMemoryReset answers
+ *   resetResult ecallActive (104) and resets nothing (81/82, when asked, undefinedError:
+ *   their types have no such value); psmoList packages get EuiccPackageErrorSigned
+ *   ecallActive (euicc_package.c); local ES10c Enable/Disable/DeleteProfile answer
+ *   disallowedByPolicy (3) (their result types have no ecallActive).
  * - GetConnectivityParameters: parametersNotAvailable (1) (no connectivity parameters
  *   are kept from profile metadata).
  * - Guard: with an eIM associated, ES10c EnableProfile / DisableProfile / DeleteProfile
@@ -53,6 +80,8 @@
 #include "card/uicc.h"
 #include "isd-r/eim_config.h"
 #include "isd-r/isdr_internal.h"
+#include "isd-r/notifications.h"
+#include "isd-r/profile_table.h"
 
 #define RESULT_OK                 0
 #define RESULT_NOTHING_TO_DELETE  1
@@ -79,8 +108,10 @@
 #define IMMEDIATE_NO_SESSION      4
 #define CONFIG_EIM_EXISTS         2
 #define ROLLBACK_NOT_ALLOWED      1
+#define PROFILE_NOT_IN_STATE      2
 #define FALLBACK_NOT_AVAILABLE    6
 #define ECALL_NOT_AVAILABLE       8
+#define ECALL_ACTIVE              104
 #define PARAMETERS_NOT_AVAILABLE  1
 #define DISALLOWED_BY_POLICY      3
 
@@ -128,12 +159,36 @@ static int reset_in_tx(struct isdr *r, const struct reset_plan *p, struct reset_
     return rc;
 }
 
+/* {80 main, 81 eim?, 82 immediate?} */
+static void put_reset(struct tlv_writer *resp, uint32_t tag, const struct reset_plan *p,
+                      const struct reset_result *res)
+{
+    tlv_open(resp, tag);
+    tlv_put_int(resp, 0x80, res->main);
+    if (p->eim)
+        tlv_put_int(resp, 0x81, res->eim);
+    if (p->immediate)
+        tlv_put_int(resp, 0x82, res->immediate);
+    tlv_close(resp);
+}
+
 /* Run the plan in one transaction and write {80 main, 81 eim?, 82 immediate?}. */
 static int run_reset(struct isdr *r, uint32_t tag, const struct reset_plan *p,
                      struct tlv_writer *resp)
 {
     struct reset_result res;
-    int rc = store_begin(r->store);
+    bool ecall = false;
+    int rc = profile_ecall_active(r->store, &ecall);
+    if (rc == STORE_OK && ecall) {
+        /* nothing is reset while the Emergency Profile is enabled */
+        r->outcome = "ecallActive";
+        res.main = ECALL_ACTIVE;
+        res.eim = res.immediate = RESULT_UNDEFINED_ERROR;
+        put_reset(resp, tag, p, &res);
+        return ISDR_OK;
+    }
+    if (rc == STORE_OK)
+        rc = store_begin(r->store);
     if (rc == STORE_OK) {
         rc = reset_in_tx(r, p, &res);
         if (rc == STORE_OK)
@@ -149,13 +204,7 @@ static int run_reset(struct isdr *r, uint32_t tag, const struct reset_plan *p,
     }
     r->outcome = res.main == RESET_RESULT_OK ? "ok" :
                  res.main == RESULT_NOTHING_TO_DELETE ? "nothingToDelete" : "undefinedError";
-    tlv_open(resp, tag);
-    tlv_put_int(resp, 0x80, res.main);
-    if (p->eim)
-        tlv_put_int(resp, 0x81, res.eim);
-    if (p->immediate)
-        tlv_put_int(resp, 0x82, res.immediate);
-    tlv_close(resp);
+    put_reset(resp, tag, p, &res);
     return ISDR_OK;
 }
 
@@ -340,38 +389,205 @@ int es10b_profile_rollback(struct isdr *r, const struct tlv *req, struct tlv_wri
     return ISDR_OK;
 }
 
-static int not_available(struct isdr *r, const struct tlv *req, struct tlv_writer *resp,
-                         int code, const char *name)
+/* ---- fallback and emergency (SGP.32 §5.9.20-23) ---- */
+
+/* The enabled profile, if any: 1 found, 0 none, -1 store failure. */
+static int find_enabled(struct isdr *r, struct profile_record *out)
+{
+    uint8_t slot = 0;
+    int rc;
+    while ((rc = profile_next(r->store, slot, out)) == STORE_OK) {
+        if (out->state == PROFILE_ENABLED)
+            return 1;
+        slot = out->slot;
+    }
+    return rc == STORE_ENOTFOUND ? 0 : -1;
+}
+
+/* Make the profile iccid (NULL: none) the enabled one inside the open transaction: the
+ * enabled profile, when another, is disabled first with its notifications, whatever its
+ * PPR1 (see the decisions). scratch is a work record. 0 or -1. */
+static int switch_to(struct isdr *r, const uint8_t *iccid, struct profile_record *scratch)
+{
+    int rc = find_enabled(r, scratch);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && iccid && memcmp(scratch->iccid, iccid, PROFILE_ICCID_LEN) == 0)
+        return 0;
+    if (rc == 1) {
+        scratch->state = PROFILE_DISABLED;
+        if (profile_save(r->store, scratch) != STORE_OK ||
+            es10c_profile_notify(r, scratch, NOTIF_EVENT_DISABLE) != 0)
+            return -1;
+    }
+    if (!iccid)
+        return 0;
+    return isdr_state_change_in_tx(r, ISDR_STATE_ENABLE, iccid) == RESULT_OK ? 0 : -1;
+}
+
+/* Set the PROFILE_IOT_* bits on the profile iccid. 0 or -1. */
+static int mark(struct isdr *r, const uint8_t iccid[PROFILE_ICCID_LEN], uint8_t bits,
+                struct profile_record *scratch)
+{
+    if (profile_find_iccid(r->store, iccid, scratch) != STORE_OK)
+        return -1;
+    scratch->iot |= bits;
+    return profile_save(r->store, scratch) == STORE_OK ? 0 : -1;
+}
+
+/* Enable the profile of role (already loaded into p[0], disabled), remembering the
+ * profile enabled before with return_bit. p[1] is scratch. 0 or -1. */
+static int enter_episode(struct isdr *r, struct profile_record *p, uint8_t active_bit,
+                         uint8_t return_bit)
+{
+    uint8_t target[PROFILE_ICCID_LEN], prev[PROFILE_ICCID_LEN];
+    int had = find_enabled(r, p + 1);
+    if (had < 0 || profile_clear_iot(r->store, (uint8_t)(active_bit | return_bit)) != STORE_OK)
+        return -1;
+    memcpy(target, p->iccid, sizeof target);
+    if (had)
+        memcpy(prev, p[1].iccid, sizeof prev);
+    if (switch_to(r, target, p + 1) != 0 ||
+        (active_bit && mark(r, target, active_bit, p + 1) != 0) ||
+        (had && mark(r, prev, return_bit, p + 1) != 0))
+        return -1;
+    return 0;
+}
+
+/* Go back to the profile carrying return_bit (none: no profile enabled), clearing
+ * clear_bits everywhere. p[0..1] are scratch. 0 or -1. */
+static int leave_episode(struct isdr *r, struct profile_record *p, enum profile_iot_role back,
+                         uint8_t clear_bits)
+{
+    uint8_t to[PROFILE_ICCID_LEN];
+    int rc = profile_find_iot(r->store, back, p);
+    if (rc != STORE_OK && rc != STORE_ENOTFOUND)
+        return -1;
+    if (rc == STORE_OK)
+        memcpy(to, p->iccid, sizeof to);
+    if (profile_clear_iot(r->store, clear_bits) != STORE_OK)
+        return -1;
+    return switch_to(r, rc == STORE_OK ? to : NULL, p + 1);
+}
+
+/* Load the profile of role into p: a result code when it is missing or not in state,
+ * -1 on a store failure, RESULT_OK when it is there in state. */
+static int role_in_state(struct isdr *r, enum profile_iot_role role, uint8_t state,
+                         int missing, struct profile_record *p)
+{
+    int rc = profile_find_iot(r->store, role, p);
+    if (rc == STORE_ENOTFOUND)
+        return missing;
+    if (rc != STORE_OK)
+        return -1;
+    return p->state == state ? RESULT_OK : PROFILE_NOT_IN_STATE;
+}
+
+static int fallback_in_tx(struct isdr *r, struct profile_record *p)
+{
+    bool ecall;
+    if (profile_ecall_active(r->store, &ecall) != STORE_OK)
+        return -1;
+    if (ecall)
+        return ECALL_ACTIVE;
+    int result = role_in_state(r, PROFILE_ROLE_FALLBACK, PROFILE_DISABLED,
+                               FALLBACK_NOT_AVAILABLE, p);
+    if (result != RESULT_OK)
+        return result;
+    return enter_episode(r, p, PROFILE_IOT_FALLBACK_ACTIVE, PROFILE_IOT_RETURN_FALLBACK);
+}
+
+static int return_in_tx(struct isdr *r, struct profile_record *p)
+{
+    int result = role_in_state(r, PROFILE_ROLE_FALLBACK, PROFILE_ENABLED,
+                               FALLBACK_NOT_AVAILABLE, p);
+    if (result < 0)
+        return result;
+    if (result != RESULT_OK || !(p->iot & PROFILE_IOT_FALLBACK_ACTIVE))
+        return FALLBACK_NOT_AVAILABLE;      /* no fallback is running */
+    return leave_episode(r, p, PROFILE_ROLE_RETURN_FALLBACK,
+                         PROFILE_IOT_FALLBACK_ACTIVE | PROFILE_IOT_RETURN_FALLBACK);
+}
+
+static int ecall_enable_in_tx(struct isdr *r, struct profile_record *p)
+{
+    int result = role_in_state(r, PROFILE_ROLE_EMERGENCY, PROFILE_DISABLED,
+                               ECALL_NOT_AVAILABLE, p);
+    if (result != RESULT_OK)
+        return result;
+    return enter_episode(r, p, 0, PROFILE_IOT_RETURN_ECALL);
+}
+
+static int ecall_disable_in_tx(struct isdr *r, struct profile_record *p)
+{
+    int result = role_in_state(r, PROFILE_ROLE_EMERGENCY, PROFILE_ENABLED,
+                               ECALL_NOT_AVAILABLE, p);
+    if (result != RESULT_OK)
+        return result;
+    return leave_episode(r, p, PROFILE_ROLE_RETURN_ECALL, PROFILE_IOT_RETURN_ECALL);
+}
+
+static const char *episode_outcome(uint32_t tag, int result)
+{
+    switch (result) {
+    case RESULT_OK: return "ok";
+    case PROFILE_NOT_IN_STATE:
+        return tag == 0xBF5C ? "profileNotInEnabledState" : "profileNotInDisabledState";
+    case FALLBACK_NOT_AVAILABLE: return "fallbackNotAvailable";
+    case ECALL_NOT_AVAILABLE: return "ecallNotAvailable";
+    case ECALL_ACTIVE: return "ecallActive";
+    default: return "undefinedError";
+    }
+}
+
+/* {80 refreshFlag} → {80 result}: fn's checks and changes in one transaction. */
+static int run_episode(struct isdr *r, const struct tlv *req, struct tlv_writer *resp,
+                       int (*fn)(struct isdr *, struct profile_record *))
 {
     if (!refresh_request(req, false))
         return ISDR_EMALFORMED;
-    r->outcome = name;
-    put_result(resp, req->tag, code);
+    struct profile_record *p = malloc(2 * sizeof *p);
+    int result = RESULT_UNDEFINED_ERROR;
+    if (p && store_begin(r->store) == STORE_OK) {
+        result = fn(r, p);
+        if (result == RESULT_OK && store_commit(r->store) == STORE_OK) {
+            r->rollback.pending = false;    /* the state the rollback knew is gone */
+            uicc_load_enabled(r->card);
+        } else {
+            if (result != RESULT_OK)
+                store_abort(r->store);
+            if (result <= RESULT_OK)
+                result = RESULT_UNDEFINED_ERROR;
+        }
+    }
+    free(p);
+    r->outcome = episode_outcome(req->tag, result);
+    put_result(resp, req->tag, result);
     return ISDR_OK;
 }
 
 int es10b_execute_fallback_mechanism(struct isdr *r, const struct tlv *req,
                                      struct tlv_writer *resp)
 {
-    return not_available(r, req, resp, FALLBACK_NOT_AVAILABLE, "fallbackNotAvailable");
+    return run_episode(r, req, resp, fallback_in_tx);
 }
 
 int es10b_return_from_fallback(struct isdr *r, const struct tlv *req,
                                struct tlv_writer *resp)
 {
-    return not_available(r, req, resp, FALLBACK_NOT_AVAILABLE, "fallbackNotAvailable");
+    return run_episode(r, req, resp, return_in_tx);
 }
 
 int es10b_enable_emergency_profile(struct isdr *r, const struct tlv *req,
                                    struct tlv_writer *resp)
 {
-    return not_available(r, req, resp, ECALL_NOT_AVAILABLE, "ecallNotAvailable");
+    return run_episode(r, req, resp, ecall_enable_in_tx);
 }
 
 int es10b_disable_emergency_profile(struct isdr *r, const struct tlv *req,
                                     struct tlv_writer *resp)
 {
-    return not_available(r, req, resp, ECALL_NOT_AVAILABLE, "ecallNotAvailable");
+    return run_episode(r, req, resp, ecall_disable_in_tx);
 }
 
 int es10b_get_connectivity_parameters(struct isdr *r, const struct tlv *req,
@@ -390,15 +606,17 @@ int es10b_get_connectivity_parameters(struct isdr *r, const struct tlv *req,
 static int guarded(struct isdr *r, const struct tlv *req, struct tlv_writer *resp,
                    isdr_handler handler)
 {
-    bool assoc;
-    if (eim_associated(r, &assoc) != STORE_OK) {
+    bool assoc, ecall;
+    if (eim_associated(r, &assoc) != STORE_OK ||
+        profile_ecall_active(r->store, &ecall) != STORE_OK) {
         r->outcome = "undefinedError";
         put_result(resp, req->tag, RESULT_UNDEFINED_ERROR);
         return ISDR_OK;
     }
-    if (!assoc)
+    if (!assoc && !ecall)
         return handler(r, req, resp);
-    r->outcome = "disallowedByPolicy (eIM associated: PSMOs only)";
+    r->outcome = assoc ? "disallowedByPolicy (eIM associated: PSMOs only)"
+                       : "disallowedByPolicy (Emergency Profile enabled)";
     put_result(resp, req->tag, DISALLOWED_BY_POLICY);
     return ISDR_OK;
 }

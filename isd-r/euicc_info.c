@@ -140,14 +140,17 @@ int euicc_info2_write(struct isdr *r, struct tlv_writer *w)
     tlv_put(w, 0x0C, (const uint8_t *)SAS_ACCREDITATION, strlen(SAS_ACCREDITATION));
     if (isdr_is_iot(r)) {
         /* SGP.32 v1.2: ipaMode [16] (ipad 0: the IPA is in the device; this card has no
-         * IPAe) and iotSpecificInfo [20] { iotVersion [0] SEQUENCE OF VersionType }.
-         * ecallSupported / fallbackSupported / fallbackAllowedUpdateSupported are not
-         * claimed: those mechanisms are not implemented (es10b_iot.c). */
+         * IPAe) and iotSpecificInfo [20] { iotVersion [0] SEQUENCE OF VersionType,
+         * ecallSupported [1] NULL, fallbackSupported [2] NULL } (es10b_iot.c runs both
+         * mechanisms). fallbackAllowedUpdateSupported [3] is not claimed: this card has
+         * no ES6 UpdateMetadata to change fallbackAllowed. */
         tlv_put_int(w, 0x90, IPA_MODE_IPAD);
         tlv_open(w, 0xB4);
         tlv_open(w, 0xA0);
         tlv_put(w, 0x04, IOT_VERSION, sizeof IOT_VERSION);
         tlv_close(w);
+        tlv_put(w, 0x81, NULL, 0);
+        tlv_put(w, 0x82, NULL, 0);
         tlv_close(w);
     }
     tlv_close(w);

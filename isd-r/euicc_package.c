@@ -37,8 +37,26 @@
  *   answered.
  * - listProfileInfo without a tagList uses the SGP.32 default list
  *   5A 4F 9F70 91 92 95 9F7B 9F26 9F67 (fields the card does not hold are left out).
- * - setFallbackAttribute / unsetFallbackAttribute: the profile table keeps no fallback
- *   attribute: iccidOrAidNotFound when the ICCID is unknown, else undefinedError.
+ * - setFallbackAttribute: iccidOrAidNotFound (unknown ICCID); fallbackNotAllowed when
+ *   the profile's metadata says fallbackAllowed FALSE (absent = allowed: the Profile
+ *   Owner did not forbid it); fallbackProfileEnabled when ANOTHER profile carries the
+ *   attribute and is enabled (the attribute would move away from the profile in use);
+ *   otherwise the attribute moves to this profile (at most one Fallback Profile; the
+ *   previous one loses it) — setting it again on the same profile is ok. The profile
+ *   may be enabled itself (ExecuteFallbackMechanism then answers
+ *   profileNotInDisabledState).
+ * - unsetFallbackAttribute: noFallbackAttribute when no profile carries it,
+ *   fallbackProfileEnabled when the Fallback Profile is enabled, commandError when the
+ *   PSMO is not the empty SEQUENCE; ok clears it. Both end a running fallback's
+ *   bookkeeping (card-private PROFILE_IOT_* bits).
+ * - delete: returnFallbackProfile (21) for the Fallback Profile and for the profile a
+ *   running fallback would return to (ES10b.ReturnFromFallback needs both); the eIM
+ *   unsets the attribute first. A successful enable / disable PSMO ends a running
+ *   fallback (the eIM has taken over: ReturnFromFallback then answers
+ *   fallbackNotAvailable).
+ * - ecallActive (EuiccPackageErrorSigned 104): a psmoList package while the Emergency
+ *   Profile is enabled is refused before its counter is used (checked after the
+ *   replay check); eCO packages change no profile state and still run.
  * - addEim: associationToken absent or -1 → a new token from the card; any other value
  *   → invalidAssociationToken. A certificate as eimPublicKeyData must be signed by a CI
  *   the card trusts, and euiccCiPKId must name one (else ciPKUnknown). counterValue
@@ -66,6 +84,7 @@
 #define EPE_INVALID_EID        3
 #define EPE_REPLAY             4
 #define EPE_COUNTER_RANGE      6
+#define EPE_ECALL_ACTIVE       104
 #define EPE_UNDEFINED          127
 /* EuiccPackageUnsignedErrorCode */
 #define EPU_UNDEFINED          127
@@ -83,6 +102,10 @@
 #define R_INVALID_TOKEN        5
 #define R_COUNTER_RANGE        6
 #define R_COMMAND_ERROR        7
+#define R_FALLBACK_NOT_ALLOWED 2
+#define R_NO_FALLBACK_ATTRIBUTE 2
+#define R_FALLBACK_ENABLED     3
+#define R_RETURN_FALLBACK      21
 #define R_UNDEFINED            127
 
 #define RESULTS_MAX  (EPR_RECORD_MAX - 512u)   /* room for the signed wrapper */
@@ -332,6 +355,22 @@ static void put_code(struct tlv_writer *w, uint32_t tag, int code)
     tlv_put_int(w, tag, code);
 }
 
+/* The delete rule of the fallback mechanism: the Fallback Profile, and the profile a
+ * running fallback returns to, are not deleted. R_OK (may go on), R_RETURN_FALLBACK,
+ * or -1. */
+static int fallback_delete_rule(struct isdr *r, const uint8_t iccid[PROFILE_ICCID_LEN])
+{
+    struct profile_record *p = malloc(sizeof *p);
+    if (!p)
+        return -1;
+    int rc = profile_find_iccid(r->store, iccid, p);
+    int result = rc == STORE_ENOTFOUND ? R_OK : rc != STORE_OK ? -1
+               : p->fallback_attribute || (p->iot & PROFILE_IOT_RETURN_FALLBACK)
+               ? R_RETURN_FALLBACK : R_OK;
+    free(p);
+    return result;
+}
+
 /* enable A3 → 83, disable A4 → 84, delete A5 → 85. Returns the result code or -1. */
 static int psmo_state(struct isdr *r, const struct tlv *t, struct run *run,
                       struct tlv_writer *w)
@@ -359,7 +398,13 @@ static int psmo_state(struct isdr *r, const struct tlv *t, struct run *run,
             return -1;
         }
     }
-    int result = isdr_state_change_in_tx(r, op, iccid);
+    int result = op == ISDR_STATE_DELETE ? fallback_delete_rule(r, iccid) : R_OK;
+    if (result == R_OK)
+        result = isdr_state_change_in_tx(r, op, iccid);
+    /* an eIM-driven enable / disable ends a fallback (and its way back) */
+    if (result == R_OK && op != ISDR_STATE_DELETE &&
+        profile_clear_iot(r->store, PROFILE_IOT_EPISODE) != STORE_OK)
+        result = -1;
     if (result == R_OK && prev) {
         r->rollback.pending = true;
         r->rollback.had_previous = had_previous;
@@ -441,31 +486,76 @@ static int psmo_configure_immediate_enable(struct isdr *r, const struct tlv *t,
     return result;
 }
 
-/* setFallbackAttribute A8 → 8D, unsetFallbackAttribute A9 → 8E (see the decisions). */
+/* Give p the fallbackAttribute (or take it away) and forget any running fallback's
+ * bookkeeping: R_OK or -1. */
+static int put_fallback_attribute(struct isdr *r, struct profile_record *p, bool on)
+{
+    p->fallback_attribute = on;
+    if (profile_save(r->store, p) != STORE_OK ||
+        profile_clear_iot(r->store, PROFILE_IOT_FALLBACK_ACTIVE |
+                                    PROFILE_IOT_RETURN_FALLBACK) != STORE_OK)
+        return -1;
+    return R_OK;
+}
+
+/* setFallbackAttribute inside the open transaction: fb and p are work records. */
+static int set_fallback(struct isdr *r, const uint8_t iccid[PROFILE_ICCID_LEN],
+                        struct profile_record *fb, struct profile_record *p)
+{
+    int rc = profile_find_iccid(r->store, iccid, p);
+    if (rc == STORE_ENOTFOUND)
+        return R_NOT_FOUND;
+    if (rc != STORE_OK)
+        return -1;
+    if ((p->present & PROFILE_HAS_FB_ALLOWED) && !p->fallback_allowed)
+        return R_FALLBACK_NOT_ALLOWED;
+    if (p->fallback_attribute)
+        return R_OK;                        /* already the Fallback Profile */
+    rc = profile_find_iot(r->store, PROFILE_ROLE_FALLBACK, fb);
+    if (rc != STORE_OK && rc != STORE_ENOTFOUND)
+        return -1;
+    if (rc == STORE_OK && fb->state == PROFILE_ENABLED)
+        return R_FALLBACK_ENABLED;
+    if (rc == STORE_OK) {                   /* the attribute moves: at most one carries it */
+        fb->fallback_attribute = false;
+        if (profile_save(r->store, fb) != STORE_OK)
+            return -1;
+    }
+    return put_fallback_attribute(r, p, true);
+}
+
+/* unsetFallbackAttribute inside the open transaction. */
+static int unset_fallback(struct isdr *r, struct profile_record *fb)
+{
+    int rc = profile_find_iot(r->store, PROFILE_ROLE_FALLBACK, fb);
+    if (rc == STORE_ENOTFOUND)
+        return R_NO_FALLBACK_ATTRIBUTE;
+    if (rc != STORE_OK)
+        return -1;
+    if (fb->state == PROFILE_ENABLED)
+        return R_FALLBACK_ENABLED;
+    return put_fallback_attribute(r, fb, false);
+}
+
+/* setFallbackAttribute A8 {5A iccid} → 8D, unsetFallbackAttribute A9 {} → 8E (see the
+ * decisions). */
 static int psmo_fallback(struct isdr *r, const struct tlv *t, struct tlv_writer *w)
 {
-    int result = R_UNDEFINED;
-    if (t->tag == 0xA8) {
-        uint8_t iccid[PROFILE_ICCID_LEN];
-        struct profile_record *p = malloc(sizeof *p);
-        if (!parse_iccid_seq(t, false, iccid)) {
-            free(p);
-            return -2;
-        }
-        if (!p)
-            return -1;
-        int rc = profile_find_iccid(r->store, iccid, p);
-        free(p);
-        if (rc == STORE_ENOTFOUND)
-            result = R_NOT_FOUND;
-        else if (rc != STORE_OK)
-            return -1;
-        put_code(w, 0x8D, result);
-    } else {
-        if (t->len != 0)
-            return -2;
-        put_code(w, 0x8E, result);
-    }
+    uint8_t iccid[PROFILE_ICCID_LEN];
+    if (t->tag == 0xA8 && !parse_iccid_seq(t, false, iccid))
+        return -2;
+    struct profile_record *p = malloc(2 * sizeof *p);
+    if (!p)
+        return -1;
+    int result;
+    if (t->tag == 0xA8)
+        result = set_fallback(r, iccid, p, p + 1);
+    else
+        result = t->len != 0 ? R_COMMAND_ERROR : unset_fallback(r, p);
+    free(p);
+    if (result < 0)
+        return -1;
+    put_code(w, t->tag == 0xA8 ? 0x8D : 0x8E, result);
     return result;
 }
 
@@ -831,6 +921,16 @@ static int results_full(struct isdr *r)
     return n >= EPR_MAX ? 1 : 0;
 }
 
+/* 1 when a PSMO list arrives while the Emergency Profile is enabled (ecallActive), 0
+ * otherwise, -1 on a store failure. */
+static int ecall_refusal(struct isdr *r, const struct package *pk)
+{
+    bool ecall = false;
+    if (pk->list.tag != 0xA0)
+        return 0;
+    return profile_ecall_active(r->store, &ecall) != STORE_OK ? -1 : ecall ? 1 : 0;
+}
+
 int es10b_load_euicc_package(struct isdr *r, const struct tlv *req, struct tlv_writer *resp)
 {
     struct tlv sgn;
@@ -858,6 +958,9 @@ int es10b_load_euicc_package(struct isdr *r, const struct tlv *req, struct tlv_w
         ret = signed_error(r, &pk, c, EPE_COUNTER_RANGE, "counterValueOutOfRange", resp);
     } else if (counter <= c->counter) {
         ret = signed_error(r, &pk, c, EPE_REPLAY, "replayError", resp);
+    } else if ((rc = ecall_refusal(r, &pk)) != 0) {
+        ret = rc < 0 ? ISDR_EFAIL
+                     : signed_error(r, &pk, c, EPE_ECALL_ACTIVE, "ecallActive", resp);
     } else if ((rc = results_full(r)) != 0) {
         /* no room for the result: refuse before the counter is used */
         ret = rc < 0 ? ISDR_EFAIL

@@ -9,6 +9,10 @@
 #include "card/tlv.h"
 
 #define TAG_PROFILE_INFO 0xE3u
+#define TAG_ECALL        0x9F7Bu  /* ecallIndication BOOLEAN */
+#define TAG_FB_ATTRIBUTE 0x9F26u  /* fallbackAttribute BOOLEAN DEFAULT FALSE */
+#define TAG_FB_ALLOWED   0x9F67u  /* fallbackAllowed BOOLEAN */
+#define TAG_IOT_PRIVATE  0xDF40u  /* card-private PROFILE_IOT_* octet (records only) */
 
 static uint32_t record_id(uint8_t slot)
 {
@@ -36,8 +40,15 @@ static bool wanted(uint32_t tag, const uint32_t *tags, size_t ntags)
     return false;
 }
 
-void profile_write_info(const struct profile_record *p, const uint32_t *tags,
-                        size_t ntags, struct tlv_writer *w)
+static void put_bool(struct tlv_writer *w, uint32_t tag, bool v)
+{
+    const uint8_t b = v ? 0xFF : 0x00;
+    tlv_put(w, tag, &b, 1);
+}
+
+/* The E3 of p; with persist also the card-private field (profile_save). */
+static void write_record(const struct profile_record *p, const uint32_t *tags,
+                         size_t ntags, bool persist, struct tlv_writer *w)
 {
     tlv_open(w, TAG_PROFILE_INFO);
     if (wanted(0x5A, tags, ntags))
@@ -68,7 +79,21 @@ void profile_write_info(const struct profile_record *p, const uint32_t *tags,
         tlv_put_bits(w, 0x99, p->ppr, 3);
     if ((p->present & PROFILE_HAS_SSD) && wanted(0xBF22, tags, ntags))
         tlv_put(w, 0xBF22, p->ssd, p->ssd_len);
+    if ((p->present & PROFILE_HAS_ECALL) && wanted(TAG_ECALL, tags, ntags))
+        put_bool(w, TAG_ECALL, p->ecall_indication);
+    if (p->fallback_attribute && wanted(TAG_FB_ATTRIBUTE, tags, ntags))
+        put_bool(w, TAG_FB_ATTRIBUTE, true);
+    if ((p->present & PROFILE_HAS_FB_ALLOWED) && wanted(TAG_FB_ALLOWED, tags, ntags))
+        put_bool(w, TAG_FB_ALLOWED, p->fallback_allowed);
+    if (persist && p->iot)
+        tlv_put(w, TAG_IOT_PRIVATE, &p->iot, 1);
     tlv_close(w);
+}
+
+void profile_write_info(const struct profile_record *p, const uint32_t *tags,
+                        size_t ntags, struct tlv_writer *w)
+{
+    write_record(p, tags, ntags, false, w);
 }
 
 static bool copy_field(const struct tlv *t, uint8_t *dst, size_t cap, size_t *len)
@@ -86,6 +111,15 @@ static bool small_uint(const struct tlv *t, uint32_t max, uint8_t *out)
     if (!tlv_get_uint(t->value, t->len, &v) || v > max)
         return false;
     *out = (uint8_t)v;
+    return true;
+}
+
+/* DER BOOLEAN: one octet 00 or FF. */
+static bool der_bool(const struct tlv *t, bool *out)
+{
+    if (t->constructed || t->len != 1 || (t->value[0] != 0x00 && t->value[0] != 0xFF))
+        return false;
+    *out = t->value[0] == 0xFF;
     return true;
 }
 
@@ -146,6 +180,19 @@ static bool decode_field(const struct tlv *t, struct profile_record *o)
     case 0xBF22:
         o->present |= PROFILE_HAS_SSD;
         return copy_field(t, o->ssd, sizeof o->ssd, &o->ssd_len);
+    case TAG_ECALL:
+        o->present |= PROFILE_HAS_ECALL;
+        return der_bool(t, &o->ecall_indication);
+    case TAG_FB_ATTRIBUTE:
+        return der_bool(t, &o->fallback_attribute);
+    case TAG_FB_ALLOWED:
+        o->present |= PROFILE_HAS_FB_ALLOWED;
+        return der_bool(t, &o->fallback_allowed);
+    case TAG_IOT_PRIVATE:
+        if (t->constructed || t->len != 1 || (t->value[0] & ~PROFILE_IOT_EPISODE))
+            return false;
+        o->iot = t->value[0];
+        return true;
     default:
         return true;   /* fields of later versions: ignored */
     }
@@ -195,7 +242,7 @@ int profile_save(struct store *s, const struct profile_record *p)
         return STORE_ENOMEM;
     struct tlv_writer w;
     tlv_writer_init(&w, buf, PROFILE_RECORD_MAX);
-    profile_write_info(p, NULL, 0, &w);
+    write_record(p, NULL, 0, true, &w);
     int rc = tlv_writer_ok(&w) ? store_put(s, record_id(p->slot), buf, w.len) : STORE_EFULL;
     free(buf);
     return rc;
@@ -246,6 +293,62 @@ int profile_find_aid(struct store *s, const uint8_t *aid, size_t len,
         slot = out->slot;
     }
     return rc;
+}
+
+static bool in_role(const struct profile_record *p, enum profile_iot_role role)
+{
+    switch (role) {
+    case PROFILE_ROLE_FALLBACK: return p->fallback_attribute;
+    case PROFILE_ROLE_EMERGENCY:
+        return (p->present & PROFILE_HAS_ECALL) && p->ecall_indication;
+    case PROFILE_ROLE_RETURN_FALLBACK: return (p->iot & PROFILE_IOT_RETURN_FALLBACK) != 0;
+    case PROFILE_ROLE_RETURN_ECALL: return (p->iot & PROFILE_IOT_RETURN_ECALL) != 0;
+    default: return false;
+    }
+}
+
+int profile_find_iot(struct store *s, enum profile_iot_role role, struct profile_record *out)
+{
+    int rc;
+    uint8_t slot = 0;
+    while ((rc = profile_next(s, slot, out)) == STORE_OK) {
+        if (in_role(out, role))
+            return STORE_OK;
+        slot = out->slot;
+    }
+    return rc;
+}
+
+int profile_ecall_active(struct store *s, bool *yes)
+{
+    struct profile_record *p = malloc(sizeof *p);
+    *yes = false;
+    if (!p)
+        return STORE_ENOMEM;
+    int rc = profile_find_iot(s, PROFILE_ROLE_EMERGENCY, p);
+    if (rc == STORE_OK)
+        *yes = p->state == PROFILE_ENABLED;
+    free(p);
+    return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}
+
+int profile_clear_iot(struct store *s, uint8_t mask)
+{
+    struct profile_record *p = malloc(sizeof *p);
+    if (!p)
+        return STORE_ENOMEM;
+    int rc;
+    uint8_t slot = 0;
+    while ((rc = profile_next(s, slot, p)) == STORE_OK) {
+        slot = p->slot;
+        if (p->iot & mask) {
+            p->iot &= (uint8_t)~mask;
+            if ((rc = profile_save(s, p)) != STORE_OK)
+                break;
+        }
+    }
+    free(p);
+    return rc == STORE_ENOTFOUND ? STORE_OK : rc;
 }
 
 int profile_count(struct store *s, size_t *n)

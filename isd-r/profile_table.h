@@ -1,8 +1,10 @@
 /* isd-r/profile_table.h — the persistent profile table of the ISD-R: one record per
  * installed profile, kept in the store under SID_PROFILE_FIRST + slot (slot 1..
  * PROFILE_SLOTS); the profile's own content lives in SID_PROFILE_DATA(slot).
- * A record is stored as its full ProfileInfo TLV (E3). Functions do no transaction
- * of their own: callers group changes with store_begin/store_commit. */
+ * A record is stored as its full ProfileInfo TLV (E3), plus the card-private IoT state
+ * (PROFILE_IOT_*) as a private-class field DF40 that ProfileInfo output never carries;
+ * records written before a field existed decode with it absent. Functions do no
+ * transaction of their own: callers group changes with store_begin/store_commit. */
 #ifndef EUICC_PROFILE_TABLE_H
 #define EUICC_PROFILE_TABLE_H
 
@@ -39,6 +41,18 @@ enum profile_class { PROFILE_CLASS_TEST = 0, PROFILE_CLASS_PROVISIONING = 1,
 #define PROFILE_HAS_DP_PROP    0x080u
 #define PROFILE_HAS_PPR        0x100u
 #define PROFILE_HAS_SSD        0x200u
+#define PROFILE_HAS_ECALL      0x400u  /* SGP.32 ecallIndication (9F7B) */
+#define PROFILE_HAS_FB_ALLOWED 0x800u  /* SGP.32 fallbackAllowed (9F67) */
+
+/* Card-private SGP.32 state of a profile (struct profile_record.iot), persisted */
+#define PROFILE_IOT_FALLBACK_ACTIVE 0x01u /* the fallback profile, enabled by
+                                           * ExecuteFallbackMechanism */
+#define PROFILE_IOT_RETURN_FALLBACK 0x02u /* enabled before ExecuteFallbackMechanism:
+                                           * where ReturnFromFallback goes back to */
+#define PROFILE_IOT_RETURN_ECALL    0x04u /* enabled before EnableEmergencyProfile:
+                                           * where DisableEmergencyProfile goes back to */
+#define PROFILE_IOT_EPISODE (PROFILE_IOT_FALLBACK_ACTIVE | PROFILE_IOT_RETURN_FALLBACK | \
+                             PROFILE_IOT_RETURN_ECALL)
 
 struct profile_record {
     uint8_t slot;                          /* 1..PROFILE_SLOTS */
@@ -58,6 +72,18 @@ struct profile_record {
     uint8_t dp_prop[PROFILE_RAW_MAX];    size_t dp_prop_len;   /* value of B8 */
     uint8_t ppr;                           /* PprIds: bit0 updateControl, 1 ppr1, 2 ppr2 */
     uint8_t ssd[PROFILE_RAW_MAX];        size_t ssd_len;       /* value of BF22 */
+    bool ecall_indication;                 /* 9F7B value (PROFILE_HAS_ECALL) */
+    bool fallback_allowed;                 /* 9F67 value (PROFILE_HAS_FB_ALLOWED) */
+    bool fallback_attribute;               /* 9F26 (DEFAULT FALSE: written when TRUE) */
+    uint8_t iot;                           /* PROFILE_IOT_* (card-private) */
+};
+
+/* Which profile profile_find_iot looks for. */
+enum profile_iot_role {
+    PROFILE_ROLE_FALLBACK,        /* fallbackAttribute TRUE */
+    PROFILE_ROLE_EMERGENCY,       /* ecallIndication TRUE */
+    PROFILE_ROLE_RETURN_FALLBACK, /* PROFILE_IOT_RETURN_FALLBACK set */
+    PROFILE_ROLE_RETURN_ECALL,    /* PROFILE_IOT_RETURN_ECALL set */
 };
 
 /* The ISD-P AID given to a slot: A0000005591010FFFFFFFF89 0000 (0F + slot) 00. */
@@ -81,6 +107,17 @@ int profile_find_iccid(struct store *s, const uint8_t iccid[PROFILE_ICCID_LEN],
                        struct profile_record *out);
 int profile_find_aid(struct store *s, const uint8_t *aid, size_t len,
                      struct profile_record *out);
+
+/* The first profile (by slot) in role. 0, STORE_ENOTFOUND, or another STORE_E* code. */
+int profile_find_iot(struct store *s, enum profile_iot_role role, struct profile_record *out);
+
+/* *yes = an Emergency Profile is installed and enabled (SGP.32 "ecallActive").
+ * 0 or a STORE_E* code (then *yes = false). */
+int profile_ecall_active(struct store *s, bool *yes);
+
+/* Clear the PROFILE_IOT_* bits of mask on every profile (an eIM-driven state change
+ * ends a fallback / emergency episode). 0 or a STORE_E* code. */
+int profile_clear_iot(struct store *s, uint8_t mask);
 
 /* Number of installed profiles. */
 int profile_count(struct store *s, size_t *n);

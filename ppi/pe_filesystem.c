@@ -14,6 +14,12 @@
  * Security attributes given as a record number only get the EF.ARR FID from context:
  * 2F06 for the MF, ADFs and files directly under the MF, 6F06 elsewhere.
  * ADFs keep the temporary FID of the profile (used by filePath/linkPath).
+ * linkPath (SAIP Fcp: "the path to the file to which shall be linked, also valid for
+ * DFs"; an empty linkPath makes a template link file independent): an EF shares the
+ * target EF's content and structure; a DF (service dfLink) becomes a linked DF showing
+ * the target DF/ADF's files (card/fs.h; it has no files of its own, so a PE naming files
+ * under it fails with bad-values). EF linked to a DF, DF to an EF, an ADF or MF as the
+ * link, a link to the MF or to its own ancestor: bad-values.
  *
  * genericFileManagement: FileManagement = sequence of filePath (current DF, from the
  * MF; may name an EF to fill), createFCP (create under the current DF; a DF becomes the
@@ -317,16 +323,21 @@ static int create_inner(struct ppi_ctx *c, const struct tlv *pe, struct draft *d
     d->f.link = FS_NONE;
     if (d->link && d->link_len) {
         int target = pe_resolve_path(fs, d->link, d->link_len);
-        if (target == FS_NONE)
-            return pe_fail(c, pe, NULL, ST_BAD_VALUES);
-        if (fs_is_df(&fs->files[target]))
-            return pe_fail(c, pe, NULL, ST_FEATURE_NOT_SUPPORTED);   /* DF links */
-        target = fs_content_of(fs, target);
+        if (target != FS_NONE)
+            target = fs_content_of(fs, target);
+        if (target == FS_NONE || fs_is_df(&fs->files[target]) != is_df_type(d->f.type))
+            return pe_fail(c, pe, NULL, ST_BAD_VALUES);      /* EF <-> DF, or unknown */
         d->f.link = target;
-        d->f.type = fs->files[target].type;
-        draft_free(d);                  /* no content of its own; sizes inherited */
-        d->f.size = d->f.data_len = 0;
-        d->f.rec_len = d->f.rec_count = 0;
+        if (is_df_type(d->f.type)) {
+            /* a DF link: a plain DF showing the target DF/ADF's files (card/fs.h) */
+            if (d->f.type != FS_DF || fs->files[target].type == FS_MF)
+                return pe_fail(c, pe, NULL, ST_BAD_VALUES);
+        } else {
+            d->f.type = fs->files[target].type;
+            draft_free(d);              /* no content of its own; sizes inherited */
+            d->f.size = d->f.data_len = 0;
+            d->f.rec_len = d->f.rec_count = 0;
+        }
     }
     if (d->sec_short) {
         bool top = d->f.type == FS_ADF || parent == 0;

@@ -7,9 +7,16 @@
  *   the high nibble, retries left in the low nibble (left <= max, max >= 1);
  *   unblockingPINReference must name a PUK of the pukCodes PE (else pin-code-missing);
  *   the PIN gets a copy of that PUK's value and counters;
- * - pinAttributes (this implementation's reading of SAIP): b1 = PIN enabled
- *   (verification required), b2 = change allowed; a PIN is unblockable when it has a
- *   PUK; b3 (disable allowed) has no field in card/pin.h and is not kept;
+ * - pinAttributes (UInt8 DEFAULT 7): the PE_Definitions 3.3.1 module declares the field
+ *   without defining its bits (they are in the spec body, not in any public text found).
+ *   Read here as b1 = PIN enabled (verification required), b2 = change allowed, b3 =
+ *   disable allowed. The TS.48 v1-v3 profiles agree with this reading: PIN1 06
+ *   (disabled, changeable, may be disabled; TS.48 ships PIN1 disabled), ADM1/ADM2 03 (no
+ *   disabling - an ADM key is never disabled, card/uicc_pin.c), PIN2 07 (v1) or 03
+ *   (v2/v3). b3 is not enforced (card/pin.h keeps no such field; DISABLE PIN refuses
+ *   ADM keys only) since its meaning is unconfirmed; a PIN is unblockable when it has a
+ *   PUK. A PIN starts without the universal PIN as replacement (use_universal false:
+ *   only DISABLE PIN with P1 91 sets it);
  * - a key reference defined again in another DF/ADF (e.g. secondPINAppl1 in USIM and
  *   ISIM) is one PIN of the profile: the first definition is kept (card/pin.h has no
  *   per-DF PINs);

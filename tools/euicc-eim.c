@@ -7,13 +7,22 @@
  *   euicc-eim [options] enable ICCID    PSMO enable     | disable ICCID | delete ICCID
  *   euicc-eim [options] list            PSMO listProfileInfo
  *   euicc-eim [options] rat             PSMO getRAT
- *   euicc-eim [options] list-eim        eCO listEim
+ *   euicc-eim [options] immediate-enable-config   PSMO configureImmediateEnable
+ *   euicc-eim [options] set-fallback ICCID | unset-fallback | set-default-dp ADDRESS
+ *   euicc-eim [options] list-eim        eCO listEim | add-eim ID | update-eim ID |
+ *                                       delete-eim ID
  *   euicc-eim [options] config          GetEimConfigurationData
  *   euicc-eim [options] results         RetrieveNotificationsList (euiccPackageResults)
  *   euicc-eim [options] ack SEQ         NotificationSent
  *
  * The counterValue of a package is the card's stored one (GetEimConfigurationData) + 1
- * unless --counter N gives it; the associationToken is the card's too.
+ * unless --counter N gives it; the associationToken is the card's too. Several PSMOs
+ * (or several eCOs) go into one package when joined by --then; --tamper KIND makes a
+ * wrong package (tools/eim's enum eimt_fault) and prints how the card refuses it.
+ * Before any signed answer is trusted, CERT.EUICC (GetCerts) must chain through
+ * CERT.EUM to the CI of --ci-cert (default: the SGP.26 CI of --sgp26), carry the card's
+ * EID, and its EID must lie in the EUM's range; otherwise nothing is printed as
+ * verified and the exit status is 1. The card's own CI is never trusted implicitly.
  * Exit status: 0 success, 1 the card refused or answered something that does not verify
  * (the reason is printed), 2 wrong command line. */
 #include <errno.h>
@@ -24,9 +33,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 
 #include "card/tlv.h"
+#include "crypto/x509.h"
 #include "tools/eim/eim.h"
 #include "tools/lpa/lpa_es10b.h"
 #include "tools/lpa/lpa_es10c.h"
@@ -47,17 +58,37 @@
 #define PATH_MAX_    1024u
 #define DEFAULT_ID   "euicc-eim"
 
-enum command { CMD_NONE, CMD_ASSOCIATE, CMD_ENABLE, CMD_DISABLE, CMD_DELETE, CMD_LIST,
-               CMD_RAT, CMD_LIST_EIM, CMD_CONFIG, CMD_RESULTS, CMD_ACK };
+#define OPS_MAX      8u
+#define OID_MAX      64u
+
+/* The package commands first (PSMOs, then eCOs), then the others. */
+enum command { CMD_NONE, CMD_ENABLE, CMD_DISABLE, CMD_DELETE, CMD_LIST, CMD_RAT,
+               CMD_IMMEDIATE_ENABLE, CMD_SET_FALLBACK, CMD_UNSET_FALLBACK, CMD_SET_DEFAULT_DP,
+               CMD_LIST_EIM, CMD_ADD_EIM, CMD_UPDATE_EIM, CMD_DELETE_EIM,
+               CMD_ASSOCIATE, CMD_CONFIG, CMD_RESULTS, CMD_ACK };
+
+#define IS_PACKAGE(c) ((c) >= CMD_ENABLE && (c) <= CMD_DELETE_EIM)
+#define IS_ECO(c)     ((c) >= CMD_LIST_EIM && (c) <= CMD_DELETE_EIM)
+
+/* One operation of the package. */
+struct op {
+    enum command cmd;
+    uint8_t iccid[LPA_ICCID_LEN];
+    const char *arg;               /* eimId / address */
+};
 
 struct opts {
-    const char *reader, *sgp26, *eim_key, *eim_id, *fqdn;
-    bool has_counter;
-    uint64_t counter;
+    const char *reader, *sgp26, *eim_key, *eim_id, *fqdn, *ci_cert, *tamper_s;
+    const char *new_key, *new_fqdn, *smdp_oid, *smdp_address;
+    bool has_counter, has_new_counter, flag, then;
+    uint64_t counter, new_counter;
     int wait_s;
-    enum command cmd;
-    const char *iccid_s;
-    uint8_t iccid[LPA_ICCID_LEN];
+    enum command cmd;              /* the first command */
+    struct op ops[OPS_MAX];
+    size_t n_ops;
+    enum eimt_fault tamper;
+    uint8_t oid[OID_MAX];          /* --smdp-oid as content octets */
+    size_t oid_len;
     uint32_t seq;
 };
 
@@ -76,7 +107,7 @@ struct ctx {
     size_t resp_len;
     struct known_eim eims[EIMS_MAX];
     size_t n_eims;
-    EVP_PKEY *euicc_pk;            /* PK.EUICC.SIG from CERT.EUICC */
+    EVP_PKEY *euicc_pk;            /* PK.EUICC.SIG from CERT.EUICC (chain checked) */
     uint8_t eid[16];
 };
 
@@ -91,7 +122,16 @@ static void usage(FILE *f)
         "  delete ICCID        ... delete\n"
         "  list                ... listProfileInfo\n"
         "  rat                 ... getRAT\n"
+        "  immediate-enable-config  ... configureImmediateEnable (--flag, --smdp-oid,\n"
+        "                      --smdp-address)\n"
+        "  set-fallback ICCID  ... setFallbackAttribute\n"
+        "  unset-fallback      ... unsetFallbackAttribute\n"
+        "  set-default-dp ADDRESS  ... setDefaultDpAddress\n"
         "  list-eim            eUICC Package with the eCO listEim\n"
+        "  add-eim ID          ... addEim (--new-key, --new-counter; token -1)\n"
+        "  update-eim ID       ... updateEim (--new-fqdn, --new-counter)\n"
+        "  delete-eim ID       ... deleteEim\n"
+        "  CMD --then CMD ...  several PSMOs (or several eCOs) in one package, in order\n"
         "  config              GetEimConfigurationData\n"
         "  results             RetrieveNotificationsList (euiccPackageResults), verified\n"
         "  ack SEQ             NotificationSent: remove the stored result SEQ\n"
@@ -106,7 +146,18 @@ static void usage(FILE *f)
         "                      first eIM the card has)\n"
         "  --fqdn FQDN         eimFqdn (associate)\n"
         "  --counter N         counterValue (default: the card's stored value + 1; for\n"
-        "                      associate the initial value, default 0)\n");
+        "                      associate the initial value, default 0)\n"
+        "  --ci-cert FILE      the trusted CI (DER/PEM) CERT.EUICC → CERT.EUM must chain to\n"
+        "                      (default: <sgp26>/CI/CERT_CI_ECDSA_NIST.der)\n"
+        "  --tamper KIND       send a wrong package: bad-signature, wrong-eid, unknown-eim,\n"
+        "                      old-counter, wrong-token (also --tamper=KIND)\n"
+        "  --new-key PEM       add-eim: the new eIM's key (default: a generated one)\n"
+        "  --new-counter N     add-eim: its initial counterValue (default 0);\n"
+        "                      update-eim: the new counterValue\n"
+        "  --new-fqdn FQDN     update-eim: the new eimFqdn\n"
+        "  --flag              immediate-enable-config: immediateEnableFlag\n"
+        "  --smdp-oid OID      immediate-enable-config: defaultSmdpOid (dotted)\n"
+        "  --smdp-address A    immediate-enable-config: defaultSmdpAddress\n");
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -130,12 +181,39 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-static const struct { const char *name; enum command cmd; int args; } commands[] = {
-    { "associate", CMD_ASSOCIATE, 0 }, { "enable", CMD_ENABLE, 1 },
-    { "disable", CMD_DISABLE, 1 }, { "delete", CMD_DELETE, 1 }, { "list", CMD_LIST, 0 },
-    { "rat", CMD_RAT, 0 }, { "list-eim", CMD_LIST_EIM, 0 }, { "config", CMD_CONFIG, 0 },
-    { "results", CMD_RESULTS, 0 }, { "ack", CMD_ACK, 1 },
+enum arg_kind { ARG_NONE, ARG_ICCID, ARG_SEQ, ARG_TEXT };
+
+static const struct { const char *name; enum command cmd; enum arg_kind args; } commands[] = {
+    { "associate", CMD_ASSOCIATE, ARG_NONE }, { "enable", CMD_ENABLE, ARG_ICCID },
+    { "disable", CMD_DISABLE, ARG_ICCID }, { "delete", CMD_DELETE, ARG_ICCID },
+    { "list", CMD_LIST, ARG_NONE }, { "rat", CMD_RAT, ARG_NONE },
+    { "immediate-enable-config", CMD_IMMEDIATE_ENABLE, ARG_NONE },
+    { "set-fallback", CMD_SET_FALLBACK, ARG_ICCID },
+    { "unset-fallback", CMD_UNSET_FALLBACK, ARG_NONE },
+    { "set-default-dp", CMD_SET_DEFAULT_DP, ARG_TEXT },
+    { "list-eim", CMD_LIST_EIM, ARG_NONE }, { "add-eim", CMD_ADD_EIM, ARG_TEXT },
+    { "update-eim", CMD_UPDATE_EIM, ARG_TEXT }, { "delete-eim", CMD_DELETE_EIM, ARG_TEXT },
+    { "config", CMD_CONFIG, ARG_NONE }, { "results", CMD_RESULTS, ARG_NONE },
+    { "ack", CMD_ACK, ARG_SEQ },
 };
+
+/* Where a command may go: the first one, or a package operation after --then that
+ * belongs to the same list (psmoList or ecoList) as the first. */
+static int command_allowed(const struct opts *o, enum command cmd, const char *a)
+{
+    if (o->n_ops == 0 && o->cmd == CMD_NONE)
+        return 0;
+    if (!o->then)
+        return bad_usage("only one command at a time ('%s' given after another; join "
+                         "package operations with --then)", a);
+    if (!IS_PACKAGE(cmd) || !IS_PACKAGE(o->cmd))
+        return bad_usage("--then joins package operations only ('%s')", a);
+    if (IS_ECO(cmd) != IS_ECO(o->cmd))
+        return bad_usage("'%s': a package carries PSMOs or eCOs, not both", a);
+    if (o->n_ops >= OPS_MAX)
+        return bad_usage("at most 8 operations in one package ('%s')", a);
+    return 0;
+}
 
 static int parse_command(struct opts *o, int argc, char **argv, int *i)
 {
@@ -143,25 +221,81 @@ static int parse_command(struct opts *o, int argc, char **argv, int *i)
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
         if (strcmp(a, commands[k].name) != 0)
             continue;
-        if (o->cmd != CMD_NONE)
-            return bad_usage("only one command at a time ('%s' given after another)", a);
-        o->cmd = commands[k].cmd;
-        if (commands[k].args == 0)
+        int rc = command_allowed(o, commands[k].cmd, a);
+        if (rc)
+            return rc;
+        struct op *op = &o->ops[o->n_ops++];
+        if (o->cmd == CMD_NONE)
+            o->cmd = commands[k].cmd;
+        o->then = false;
+        op->cmd = commands[k].cmd;
+        if (commands[k].args == ARG_NONE)
             return 0;
         (*i)++;
-        if (o->cmd == CMD_ACK) {
+        if (commands[k].args == ARG_SEQ) {
             uint64_t v;
             if (!parse_u64(next, &v) || v > UINT32_MAX)
                 return bad_usage("'%s' needs a result sequence number", a);
             o->seq = (uint32_t)v;
-            return 0;
-        }
-        if (!next || lpa_iccid_from_string(next, o->iccid) != 0)
+        } else if (commands[k].args == ARG_TEXT) {
+            if (!next || !*next || strlen(next) > 255)
+                return bad_usage("'%s' needs an argument (1 to 255 characters)", a);
+            op->arg = next;
+        } else if (!next || lpa_iccid_from_string(next, op->iccid) != 0) {
             return bad_usage("'%s' needs an ICCID (19 or 20 digits)", a);
-        o->iccid_s = next;
+        }
         return 0;
     }
     return bad_usage("unknown command or option '%s'", a);
+}
+
+/* --smdp-oid: dotted text → the OBJECT IDENTIFIER's content octets. */
+static bool oid_from_text(const char *s, uint8_t *out, size_t cap, size_t *len)
+{
+    ASN1_OBJECT *obj = OBJ_txt2obj(s, 1);
+    uint8_t der[2 + OID_MAX];
+    unsigned char *q = der;
+    int n = obj ? i2d_ASN1_OBJECT(obj, NULL) : -1;
+    bool ok = n > 2 && (size_t)n <= sizeof der && i2d_ASN1_OBJECT(obj, &q) == n &&
+              der[1] == n - 2 && (size_t)(n - 2) <= cap;
+    ASN1_OBJECT_free(obj);
+    if (ok) {
+        memcpy(out, der + 2, (size_t)n - 2);
+        *len = (size_t)n - 2;
+    }
+    return ok;
+}
+
+/* The options that only some commands read: given with any other, they are an error. */
+static int check_option_use(struct opts *o)
+{
+    bool add = false, upd = false, cie = false;
+    for (size_t k = 0; k < o->n_ops; k++) {
+        add |= o->ops[k].cmd == CMD_ADD_EIM;
+        upd |= o->ops[k].cmd == CMD_UPDATE_EIM;
+        cie |= o->ops[k].cmd == CMD_IMMEDIATE_ENABLE;
+    }
+    if (o->new_key && !add)
+        return bad_usage("--new-key goes with add-eim%s", "");
+    if (o->new_fqdn && !upd)
+        return bad_usage("--new-fqdn goes with update-eim%s", "");
+    if (o->has_new_counter && !add && !upd)
+        return bad_usage("--new-counter goes with add-eim or update-eim%s", "");
+    if ((o->flag || o->smdp_oid || o->smdp_address) && !cie)
+        return bad_usage("--flag, --smdp-oid and --smdp-address go with "
+                         "immediate-enable-config%s", "");
+    if (o->smdp_oid && !oid_from_text(o->smdp_oid, o->oid, sizeof o->oid, &o->oid_len))
+        return bad_usage("--smdp-oid '%s' is not a dotted OBJECT IDENTIFIER", o->smdp_oid);
+    if (o->tamper_s) {
+        int f = eimt_fault_from_name(o->tamper_s);
+        if (f <= 0)
+            return bad_usage("--tamper '%s': bad-signature, wrong-eid, unknown-eim, "
+                             "old-counter or wrong-token", o->tamper_s);
+        if (!IS_PACKAGE(o->cmd))
+            return bad_usage("--tamper goes with a package command%s", "");
+        o->tamper = (enum eimt_fault)f;
+    }
+    return 0;
 }
 
 /* Returns 0, 2 (usage error) or 3 (help printed). */
@@ -173,6 +307,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
         { "--eim-key", offsetof(struct opts, eim_key) },
         { "--eim-id", offsetof(struct opts, eim_id) },
         { "--fqdn", offsetof(struct opts, fqdn) },
+        { "--ci-cert", offsetof(struct opts, ci_cert) },
+        { "--tamper", offsetof(struct opts, tamper_s) },
+        { "--new-key", offsetof(struct opts, new_key) },
+        { "--new-fqdn", offsetof(struct opts, new_fqdn) },
+        { "--smdp-oid", offsetof(struct opts, smdp_oid) },
+        { "--smdp-address", offsetof(struct opts, smdp_address) },
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -186,10 +326,19 @@ static int parse_args(int argc, char **argv, struct opts *o)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 3;
-        } else if (strcmp(a, "--counter") == 0) {
-            if (!parse_u64(next, &o->counter))
-                return bad_usage("--counter needs a number%s", "");
-            o->has_counter = true;
+        } else if (strncmp(a, "--tamper=", 9) == 0) {
+            o->tamper_s = a + 9;
+        } else if (strcmp(a, "--then") == 0) {
+            if (o->n_ops == 0 || o->then)
+                return bad_usage("--then goes between two package operations%s", "");
+            o->then = true;
+        } else if (strcmp(a, "--flag") == 0) {
+            o->flag = true;
+        } else if (strcmp(a, "--counter") == 0 || strcmp(a, "--new-counter") == 0) {
+            bool is_new = a[2] == 'n';
+            if (!parse_u64(next, is_new ? &o->new_counter : &o->counter))
+                return bad_usage("%s needs a number", a);
+            *(is_new ? &o->has_new_counter : &o->has_counter) = true;
             i++;
         } else if (strcmp(a, "--wait") == 0) {
             uint64_t w;
@@ -205,9 +354,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
     }
     if (o->cmd == CMD_NONE)
         return bad_usage("no command given: associate, enable ICCID, list, results, …%s", "");
+    if (o->then)
+        return bad_usage("--then must be followed by another operation%s", "");
     if (o->eim_id && (strlen(o->eim_id) < 1 || strlen(o->eim_id) > EIMT_ID_MAX))
         return bad_usage("--eim-id must have 1 to 128 characters%s", "");
-    return 0;
+    return check_option_use(o);
 }
 
 /* ---- helpers ---- */
@@ -235,20 +386,21 @@ static int es10(struct ctx *c, const char *what, const uint8_t *req, size_t len)
     return pcsc_lpa_es10(&c->l, what, req, len, c->resp, RESP_MAX, &c->resp_len);
 }
 
-/* The eIM key path: --eim-key, else <sgp26>/eIM/SK_S_EIMsign_ECDSA_NIST.pem. */
-static int key_path(const struct opts *o, char *out, size_t cap)
+/* given, else <sgp26>/rel with <sgp26> = --sgp26, $EUICC_EMU_SHARED/sgp26 or
+ * <source>/../shared/sgp26. 0, or -1 when the path does not fit. */
+static int sgp26_path(const struct opts *o, const char *given, const char *rel, char *out,
+                      size_t cap)
 {
     const char *shared = getenv("EUICC_EMU_SHARED");
     int n;
-    if (o->eim_key)
-        n = snprintf(out, cap, "%s", o->eim_key);
+    if (given)
+        n = snprintf(out, cap, "%s", given);
     else if (o->sgp26)
-        n = snprintf(out, cap, "%s/eIM/SK_S_EIMsign_ECDSA_NIST.pem", o->sgp26);
+        n = snprintf(out, cap, "%s/%s", o->sgp26, rel);
     else if (shared && *shared)
-        n = snprintf(out, cap, "%s/sgp26/eIM/SK_S_EIMsign_ECDSA_NIST.pem", shared);
+        n = snprintf(out, cap, "%s/sgp26/%s", shared, rel);
     else
-        n = snprintf(out, cap, "%s/../shared/sgp26/eIM/SK_S_EIMsign_ECDSA_NIST.pem",
-                     EUICC_EMU_SOURCE_ROOT);
+        n = snprintf(out, cap, "%s/../shared/sgp26/%s", EUICC_EMU_SOURCE_ROOT, rel);
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
@@ -278,39 +430,40 @@ static int get_eid(struct ctx *c)
     return 0;
 }
 
-/* GetCerts (BF56): CERT.EUICC's public key. */
+/* GetCerts (BF56): CERT.EUICC → CERT.EUM → the trusted CI, then PK.EUICC.SIG. */
 static int get_euicc_key(struct ctx *c)
 {
     static const uint8_t req[] = { 0xBF, 0x56, 0x00 };
-    struct tlv top, a0, cert;
+    char path[PATH_MAX_], err[256] = "";
+    struct tlv top, e;
     int64_t code;
-    if (es10(c, "GetCerts", req, sizeof req) != 0)
-        return -1;
-    if (!tlv_parse(c->resp, c->resp_len, &top) || top.tag != 0xBF56)
-        return bad_answer("GetCerts");
-    if (tlv_find(top.value, top.len, 0x81, &a0) && tlv_get_int(a0.value, a0.len, &code)) {
-        printf("GetCerts: getCertsError %s(%lld)\n", code == 1 ? "invalidCiPKId" :
-               code == 127 ? "undefinedError" : "unknown", (long long)code);
+    if (sgp26_path(&c->o, c->o.ci_cert, "CI/CERT_CI_ECDSA_NIST.der", path, sizeof path) != 0) {
+        fprintf(stderr, PROG ": path too long\n");
         return -1;
     }
-    if (!tlv_find(top.value, top.len, 0xA0, &a0) ||
-        !tlv_find(a0.value, a0.len, 0xA6, &cert))
-        return bad_answer("GetCerts");
-    /* euiccCertificate [6] Certificate: rebuild the SEQUENCE to decode it */
-    uint8_t *der = malloc(cert.len + 8);
-    struct tlv_writer w;
-    if (!der)
+    X509 *ci = x509_load_file(path, err, sizeof err);
+    if (!ci) {
+        fprintf(stderr, PROG ": cannot load the trusted CI certificate %s: %s (--ci-cert FILE "
+                "or --sgp26 DIR)\n", path, err);
         return -1;
-    tlv_writer_init(&w, der, cert.len + 8);
-    tlv_put(&w, 0x30, cert.value, cert.len);
-    const unsigned char *q = der;
-    X509 *x = tlv_writer_ok(&w) ? d2i_X509(NULL, &q, (long)w.len) : NULL;
-    c->euicc_pk = x ? X509_get_pubkey(x) : NULL;
-    X509_free(x);
-    free(der);
-    if (!c->euicc_pk)
-        return bad_answer("GetCerts (CERT.EUICC)");
-    return 0;
+    }
+    int rc = es10(c, "GetCerts", req, sizeof req);
+    if (rc == 0 && tlv_parse(c->resp, c->resp_len, &top) && top.tag == 0xBF56 &&
+        tlv_find(top.value, top.len, 0x81, &e) && tlv_get_int(e.value, e.len, &code)) {
+        printf("GetCerts: getCertsError %s(%lld)\n", code == 1 ? "invalidCiPKId" :
+               code == 127 ? "undefinedError" : "unknown", (long long)code);
+        rc = -1;
+    } else if (rc == 0) {
+        enum eimt_chain ch = eimt_check_euicc_certs(c->resp, c->resp_len, ci, c->eid,
+                                                    &c->euicc_pk);
+        if (ch != EIMT_CHAIN_OK) {
+            fprintf(stderr, PROG ": the card's CERT.EUICC is not trusted: %s (CI %s); its "
+                    "signed answers are refused\n", eimt_chain_reason(ch), path);
+            rc = -1;
+        }
+    }
+    X509_free(ci);
+    return rc;
 }
 
 /* ---- GetEimConfigurationData ---- */
@@ -400,20 +553,6 @@ static const struct known_eim *find_eim(const struct ctx *c, const char *id)
 
 /* ---- AddInitialEim ---- */
 
-static const char *add_eim_error_name(int64_t code)
-{
-    switch (code) {
-    case 1: return "insufficientMemory";
-    case 2: return "associatedEimAlreadyExists";
-    case 3: return "ciPKUnknown";
-    case 5: return "invalidAssociationToken";
-    case 6: return "counterValueOutOfRange";
-    case 7: return "commandError";
-    case 127: return "undefinedError";
-    default: return "unknown";
-    }
-}
-
 static int cmd_associate(struct ctx *c, struct eimt *e)
 {
     struct tlv top, a0, tok;
@@ -429,7 +568,7 @@ static int cmd_associate(struct ctx *c, struct eimt *e)
     if (!tlv_parse(c->resp, c->resp_len, &top) || top.tag != 0xBF57)
         return malformed("AddInitialEim");
     if (tlv_find(top.value, top.len, 0x81, &a0) && tlv_get_int(a0.value, a0.len, &v)) {
-        printf("AddInitialEim: addInitialEimError %s(%lld)\n", add_eim_error_name(v),
+        printf("AddInitialEim: addInitialEimError %s(%lld)\n", eimt_code_name(0xA8, v),
                (long long)v);
         return 1;
     }
@@ -443,38 +582,6 @@ static int cmd_associate(struct ctx *c, struct eimt *e)
 
 /* ---- eUICC Package results ---- */
 
-static const char *profile_result_name(uint32_t tag, int64_t code)
-{
-    enum lpa_profile_op op = tag == 0x83 ? LPA_OP_ENABLE : tag == 0x84 ? LPA_OP_DISABLE
-                                                                       : LPA_OP_DELETE;
-    if (code < 0 || code > 255)
-        return "unknown";
-    return lpa_profile_op_result_name(op, (int)code);
-}
-
-static const char *processing_terminated_name(int64_t code)
-{
-    switch (code) {
-    case 1: return "resultSizeOverflow";
-    case 2: return "unknownOrDamagedCommand";
-    case 3: return "interruption";
-    case 127: return "undefinedError";
-    default: return "unknown";
-    }
-}
-
-static const char *package_error_name(int64_t code)
-{
-    switch (code) {
-    case 3: return "invalidEid";
-    case 4: return "replayError";
-    case 6: return "counterValueOutOfRange";
-    case 15: return "sizeOverflow";
-    case 127: return "undefinedError";
-    default: return "unknown";
-    }
-}
-
 static void print_profiles(const struct tlv *t)
 {
     struct lpa_profile_info *p = malloc(PROFILES_MAX * sizeof *p);
@@ -482,8 +589,8 @@ static void print_profiles(const struct tlv *t)
     size_t n = 0;
     int code = p ? lpa_get_profiles_info_decode(t->raw, t->raw_len, p, PROFILES_MAX, &n) : -1;
     if (code != 0) {
-        printf("  listProfileInfoResult %s(%d)\n", code == 1 ? "incorrectInputValues" :
-               code == 127 ? "undefinedError" : code < 0 ? "malformed" : "unknown", code);
+        printf("  listProfileInfoResult %s(%d)\n", code < 0 ? "malformed" :
+               eimt_code_name(0xBF2D, code), code);
         free(p);
         return;
     }
@@ -512,8 +619,8 @@ static void print_eim_list(const struct tlv *t)
     int64_t v;
     if (!tlv_parse(t->value, t->len, &a0) || a0.tag != 0xA0 || !tlv_enter(&a0, &lc)) {
         if (tlv_parse(t->value, t->len, &a0) && tlv_get_int(a0.value, a0.len, &v))
-            printf("  listEimResult listEimError %s(%lld)\n",
-                   v == 127 ? "undefinedError" : "unknown", (long long)v);
+            printf("  listEimResult listEimError %s(%lld)\n", eimt_code_name(0xAB, v),
+                   (long long)v);
         else
             fputs("  listEimResult malformed\n", stdout);
         return;
@@ -533,47 +640,65 @@ static void print_eim_list(const struct tlv *t)
     }
 }
 
-/* One EuiccResultData by its spec name; false when it reports a failure. */
+/* getRATResult: the RulesAuthorisationTable's rules, in hex. */
+static void print_rat(const struct tlv *t)
+{
+    struct tlv_cursor rc;
+    struct tlv rule;
+    size_t n = 0;
+    tlv_cursor_init(&rc, t->value, t->len);
+    while (tlv_next(&rc, &rule))
+        n++;
+    printf("  getRATResult: %zu ProfilePolicyAuthorisationRule%s\n", n, n == 1 ? "" : "s");
+    tlv_cursor_init(&rc, t->value, t->len);
+    while (tlv_next(&rc, &rule)) {
+        fputs("    ", stdout);
+        hex(rule.raw, rule.raw_len);
+        putchar('\n');
+    }
+}
+
+/* One EuiccResultData by its spec name (tools/eim's table); false when it reports a
+ * failure. */
 static bool print_result_item(const struct tlv *t)
 {
+    const char *name = eimt_result_data_name(t->tag);
+    struct tlv in;
     int64_t v = -1;
     bool prim = !t->constructed && tlv_get_int(t->value, t->len, &v);
     switch (t->tag) {
-    case 0x83: case 0x84: case 0x85:
-        printf("  %s %s(%lld)\n", t->tag == 0x83 ? "enableResult" : t->tag == 0x84 ?
-               "disableResult" : "deleteResult", profile_result_name(t->tag, v), (long long)v);
-        return prim && v == 0;
     case 0xBF2D:
         print_profiles(t);
         return true;
-    case 0xA6: {
-        struct tlv_cursor rc;
-        struct tlv rule;
-        size_t n = 0;
-        tlv_cursor_init(&rc, t->value, t->len);
-        while (tlv_next(&rc, &rule))
-            n++;
-        printf("  getRATResult: %zu ProfilePolicyAuthorisationRule%s\n", n, n == 1 ? "" : "s");
-        tlv_cursor_init(&rc, t->value, t->len);
-        while (tlv_next(&rc, &rule)) {
-            fputs("    ", stdout);
-            hex(rule.raw, rule.raw_len);
-            putchar('\n');
-        }
+    case 0xA6:
+        print_rat(t);
         return true;
-    }
     case 0xAB:
         print_eim_list(t);
         return true;
-    case 0x8F:
-        printf("  processingTerminated %s(%lld)\n", processing_terminated_name(v), (long long)v);
-        return false;
+    case 0xA8:      /* AddEimResult: 84 associationToken | 02 addEimResultCode */
+    case 0xBF65:    /* SetDefaultDpAddressResponse {80 result} */
+        if (tlv_parse(t->value, t->len, &in) && in.raw_len == t->len &&
+            tlv_get_int(in.value, in.len, &v)) {
+            if (in.tag == 0x84) {
+                printf("  %s associationToken %lld\n", name, (long long)v);
+                return true;
+            }
+            printf("  %s %s(%lld)\n", name, eimt_code_name(t->tag, v), (long long)v);
+            return v == 0;
+        }
+        break;
     default:
-        printf("  [%X] ", (unsigned)t->tag);
-        hex(t->value, t->len);
-        putchar('\n');
-        return !prim || v == 0;
+        if (name && prim) {
+            printf("  %s %s(%lld)\n", name, eimt_code_name(t->tag, v), (long long)v);
+            return v == 0 && t->tag != 0x02;
+        }
+        break;
     }
+    printf("  %s [%X] ", name ? name : "unknown", (unsigned)t->tag);
+    hex(t->value, t->len);
+    putchar('\n');
+    return false;
 }
 
 /* Print a decoded EuiccPackageResult; 0 when it verified and every item succeeded. */
@@ -583,7 +708,10 @@ static int print_result(const struct eimt_result *r)
         printf("euiccPackageErrorUnsigned: eimId \"%s\"", r->eim_id);
         if (r->has_token)
             printf(" associationToken %lld", (long long)r->token);
-        printf(" code %lld\n", (long long)r->code);
+        if (r->code >= 0)
+            printf(" euiccPackageUnsignedErrorCode %s(%lld)", eimt_code_name(
+                   EIMT_CODE_UNSIGNED_ERROR, r->code), (long long)r->code);
+        putchar('\n');
         return 1;
     }
     printf("%s: eimId \"%s\" counterValue %llu",
@@ -597,8 +725,8 @@ static int print_result(const struct eimt_result *r)
         printf(" seqNumber %u", r->seq);
     printf(" euiccSignEPR %s\n", r->sig_ok ? "verified" : "DOES NOT VERIFY");
     if (r->kind == EIMT_ERROR_SIGNED) {
-        printf("  euiccPackageErrorCode %s(%lld)\n", package_error_name(r->code),
-               (long long)r->code);
+        printf("  euiccPackageErrorCode %s(%lld)\n",
+               eimt_code_name(EIMT_CODE_PACKAGE_ERROR, r->code), (long long)r->code);
         return 1;
     }
     bool ok = r->sig_ok;
@@ -616,9 +744,59 @@ static int print_result(const struct eimt_result *r)
 
 /* ---- eUICC Packages ---- */
 
-static int send_package(struct ctx *c, struct eimt *e, enum command cmd)
+/* The new eIM of add-eim: --new-key, else a generated key (its private part is lost). */
+static EVP_PKEY *new_eim_key(const struct opts *o)
 {
-    uint8_t items[1024];
+    struct eimt n;
+    if (!o->new_key)
+        fprintf(stderr, PROG ": add-eim without --new-key: a generated key is used (its "
+                "private key is not kept)\n");
+    if (eimt_init(&n, "new", o->new_key) != 0) {
+        fprintf(stderr, PROG ": cannot load the new eIM's key %s\n", o->new_key);
+        return NULL;
+    }
+    return n.key;
+}
+
+/* Append the operations to w (one list: PSMOs or eCOs). 0 or -1. */
+static int write_ops(const struct opts *o, struct tlv_writer *w)
+{
+    for (size_t k = 0; k < o->n_ops; k++) {
+        const struct op *op = &o->ops[k];
+        switch (op->cmd) {
+        case CMD_ENABLE: eimt_psmo_enable(w, op->iccid, false); break;
+        case CMD_DISABLE: eimt_psmo_disable(w, op->iccid); break;
+        case CMD_DELETE: eimt_psmo_delete(w, op->iccid); break;
+        case CMD_LIST: eimt_psmo_list_profile_info(w, NULL, 0, NULL, 0); break;
+        case CMD_RAT: eimt_psmo_get_rat(w); break;
+        case CMD_IMMEDIATE_ENABLE:
+            eimt_psmo_configure_immediate_enable_oid(w, o->flag, o->oid_len ? o->oid : NULL,
+                                                     o->oid_len, o->smdp_address);
+            break;
+        case CMD_SET_FALLBACK: eimt_psmo_set_fallback(w, op->iccid); break;
+        case CMD_UNSET_FALLBACK: eimt_psmo_unset_fallback(w); break;
+        case CMD_SET_DEFAULT_DP: eimt_psmo_set_default_dp(w, op->arg); break;
+        case CMD_ADD_EIM: {
+            EVP_PKEY *key = new_eim_key(o);
+            if (!key)
+                return -1;
+            eimt_eco_add_eim(w, op->arg, o->has_new_counter ? o->new_counter : 0, -1, key);
+            EVP_PKEY_free(key);
+            break;
+        }
+        case CMD_UPDATE_EIM:
+            eimt_eco_update_eim(w, op->arg, o->new_fqdn, o->has_new_counter, o->new_counter);
+            break;
+        case CMD_DELETE_EIM: eimt_eco_delete_eim(w, op->arg); break;
+        default: eimt_eco_list_eim(w); break;
+        }
+    }
+    return tlv_writer_ok(w) ? 0 : -1;
+}
+
+static int send_package(struct ctx *c, struct eimt *e)
+{
+    uint8_t items[4096];
     struct tlv_writer w;
     const struct known_eim *k = find_eim(c, e->id);
     if (!k || !k->has_token) {
@@ -638,28 +816,24 @@ static int send_package(struct ctx *c, struct eimt *e, enum command cmd)
         e->counter = k->has_counter ? k->counter : 0;
     }
     tlv_writer_init(&w, items, sizeof items);
-    bool eco = cmd == CMD_LIST_EIM;
-    switch (cmd) {
-    case CMD_ENABLE: eimt_psmo_enable(&w, c->o.iccid, false); break;
-    case CMD_DISABLE: eimt_psmo_disable(&w, c->o.iccid); break;
-    case CMD_DELETE: eimt_psmo_delete(&w, c->o.iccid); break;
-    case CMD_LIST: eimt_psmo_list_profile_info(&w, NULL, 0, NULL, 0); break;
-    case CMD_RAT: eimt_psmo_get_rat(&w); break;
-    default: eimt_eco_list_eim(&w); break;
-    }
-    size_t n = tlv_writer_ok(&w) ? eimt_package(e, eco, items, w.len, NULL, 0,
-                                                EIMT_FAULT_NONE, c->req, REQ_MAX) : 0;
+    if (write_ops(&c->o, &w) != 0)
+        return 1;
+    size_t n = eimt_package(e, IS_ECO(c->o.cmd), items, w.len, NULL, 0, c->o.tamper, c->req,
+                            REQ_MAX);
     if (n == 0) {
         fprintf(stderr, PROG ": cannot build or sign the eUICC Package\n");
         return 1;
     }
+    if (c->o.tamper != EIMT_FAULT_NONE)
+        printf("tampered package (%s) sent\n", eimt_fault_name(c->o.tamper));
     if (es10(c, "EuiccPackageRequest", c->req, n) != 0)
         return 1;
     struct eimt_result r;
     if (eimt_parse_result(c->resp, c->resp_len, c->euicc_pk, e->token, &r) != 0)
         return malformed("EuiccPackageRequest (EuiccPackageResult)");
     if (r.kind != EIMT_ERROR_UNSIGNED &&
-        (strcmp(r.eim_id, e->id) != 0 || r.counter != e->counter)) {
+        (strcmp(r.eim_id, c->o.tamper == EIMT_FAULT_UNKNOWN_EIM ? "unknown-eim" : e->id) != 0 ||
+         r.counter != e->counter)) {
         fprintf(stderr, PROG ": the result names eimId \"%s\" counterValue %llu, not the "
                 "package's\n", r.eim_id, (unsigned long long)r.counter);
         print_result(&r);
@@ -737,7 +911,8 @@ static int run(struct ctx *c)
     bool needs_eim = c->o.cmd != CMD_CONFIG && c->o.cmd != CMD_RESULTS && c->o.cmd != CMD_ACK;
     memset(&e, 0, sizeof e);
     if (needs_eim) {
-        if (key_path(&c->o, path, sizeof path) != 0) {
+        if (sgp26_path(&c->o, c->o.eim_key, "eIM/SK_S_EIMsign_ECDSA_NIST.pem", path,
+                       sizeof path) != 0) {
             fprintf(stderr, PROG ": path too long\n");
             return 1;
         }
@@ -750,7 +925,7 @@ static int run(struct ctx *c)
         return 1;
     if (c->o.cmd == CMD_CONFIG)
         return 0;
-    if (get_euicc_key(c) != 0)
+    if (c->o.cmd != CMD_ASSOCIATE && (get_eid(c) != 0 || get_euicc_key(c) != 0))
         return 1;
     if (c->o.cmd == CMD_RESULTS)
         return cmd_results(c);
@@ -764,7 +939,7 @@ static int run(struct ctx *c)
     if (c->o.cmd == CMD_ASSOCIATE)
         rc = cmd_associate(c, &e);
     else
-        rc = get_eid(c) != 0 ? 1 : send_package(c, &e, c->o.cmd);
+        rc = send_package(c, &e);
     eimt_free(&e);
     return rc;
 }

@@ -7,7 +7,10 @@
 # works in IoT mode); the PSMO enable answers a signed result that verifies with
 # CERT.EUICC; listProfileInfo shows it enabled; a local DisableProfile (ES10c) is refused
 # while an eIM is associated; a replayed counterValue gets a signed replayError; disable,
-# delete, getRAT and listEim; the stored results verify and NotificationSent removes them.
+# delete, getRAT and listEim; the eCOs addEim (+ listEim, in one package with --then)
+# and deleteEim; a tampered package (bad signature) is refused unsigned and changes
+# nothing; CERT.EUICC is refused under a foreign CI (--ci-cert); the stored results
+# verify and NotificationSent removes them.
 # Then a consumer-mode card answers the IoT functions with errors.
 # SKIP when <shared>/sgp26 (with eIM/) or the TS.48 profile is absent.
 
@@ -95,7 +98,55 @@ iot_e2e() {
     iot_check "PSMO delete" 0 '^  deleteResult ok\(0\)$' "$eim" "${sgp[@]}" delete "$iccid"
     iot_check "PSMO listProfileInfo: no profiles" 0 '^  listProfileInfoResult: 0 profiles$' \
         "$eim" "${sgp[@]}" list
-    iot_check "counterValue advanced to 8" 0 'counterValue 8 associationToken 1' "$eim" config
+
+    # eCOs: addEim then listEim in one package, deleteEim
+    if iot_expect "eCO addEim --then listEim: a new associationToken" 0 \
+           '^  addEimResult associationToken [0-9]+$' "$eim" "${sgp[@]}" \
+           --new-key "$shared/sgp26/eIM/SK_S_EIMsign_ECDSA_NIST.pem" --new-counter 5 \
+           add-eim second-eim --then list-eim; then
+        grep -q '^    eimId "second-eim"' "$iot_out" &&
+            pass "iot: listEim in the same package shows the added eIM" ||
+            { fail "iot: listEim after addEim lacks second-eim"; sed 's/^/    | /' "$iot_out"; }
+    fi
+    iot_check "eCO deleteEim" 0 '^  deleteEimResult ok\(0\)$' "$eim" "${sgp[@]}" \
+        delete-eim second-eim
+    iot_check "eCO deleteEim of an unknown eIM" 1 '^  deleteEimResult eimNotFound\(1\)$' \
+        "$eim" "${sgp[@]}" delete-eim second-eim
+    iot_check "eCO listEim after deleteEim" 0 '^    eimId "euicc-eim"$' \
+        "$eim" "${sgp[@]}" list-eim
+
+    # wrong packages: refused as the spec says, the counter does not move
+    iot_check "tampered package (bad signature) refused unsigned" 1 \
+        '^euiccPackageErrorUnsigned: eimId "euicc-eim" associationToken 1 euiccPackageUnsignedErrorCode undefinedError\(127\)$' \
+        "$eim" "${sgp[@]}" --tamper bad-signature rat
+    iot_check "tampered package (wrong EID) refused: signed invalidEid" 1 \
+        '^  euiccPackageErrorCode invalidEid\(3\)$' "$eim" "${sgp[@]}" --tamper=wrong-eid rat
+    iot_check "counterValue advanced to 12" 0 'counterValue 12 associationToken 1' \
+        "$eim" config
+
+    # the other PSMOs, two per package; the fallback codes depend on the card's
+    # fallback rules (any decoded setFallbackAttributeResult / unset... is accepted)
+    if iot_expect "PSMO configureImmediateEnable --then setDefaultDpAddress" 0 \
+           '^  setDefaultDpAddressResult ok\(0\)$' "$eim" "${sgp[@]}" --flag \
+           --smdp-address smdp.example.com immediate-enable-config --then \
+           set-default-dp dp.example.com; then
+        grep -q '^  configureImmediateEnableResult ok(0)$' "$iot_out" &&
+            pass "iot: configureImmediateEnableResult ok" ||
+            { fail "iot: configureImmediateEnableResult"; sed 's/^/    | /' "$iot_out"; }
+    fi
+    "$eim" "${sgp[@]}" set-fallback "$iccid" --then unset-fallback > "$iot_out" 2>&1 || true
+    if grep -Eq '^  setFallbackAttributeResult [a-zA-Z]+\([0-9]+\)$' "$iot_out" &&
+       grep -q 'euiccSignEPR verified$' "$iot_out"; then
+        pass "iot: PSMO setFallbackAttribute --then unsetFallbackAttribute: signed result"
+    else
+        fail "iot: PSMO setFallbackAttribute: no decoded signed result"
+        sed 's/^/    | /' "$iot_out"
+    fi
+
+    # CERT.EUICC under a CI that did not issue its EUM: the results are refused
+    iot_check "CERT.EUICC under a foreign CI refused" 1 \
+        "CERT.EUICC is not trusted: CERT.EUM is not an EUM certificate issued by the trusted CI" \
+        "$eim" "${sgp[@]}" --ci-cert "$shared/sgp26/CI/CERT_CI_ECDSA_BRP.der" rat
 
     # the stored results: all signed and verified, then acknowledged one by one
     if iot_expect "RetrieveNotificationsList euiccPackageResults verified" 0 \

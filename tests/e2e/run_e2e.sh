@@ -178,6 +178,7 @@ iot_e2e
 
 # (f) the enabled TS.48 profile as a SIM: EF.ICCID, EF.IMSI, AUTHENTICATE over T=0
 sim_e2e
+sim_preload_e2e
 
 # (e) power loss during downloads
 kill_test

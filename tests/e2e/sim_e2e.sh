@@ -7,6 +7,9 @@
 # (61xx + GET RESPONSE), reads EF.ICCID and EF.IMSI and runs AUTHENTICATE through pcscd.
 # The expected ICCID (EF coding) and IMSI come from the UPP itself (a small DER walk
 # here: header PE iccid, usim PE ef-imsi fillFileContent); K = 000102..0F (TS.48).
+#
+# sim_preload_e2e: the same profile installed by `euicc-emu --preload` (no download), enabled
+# through PC/SC with euicc-smdp --enable, then the same terminal checks.
 
 # sim_upp_values UPP: prints "ICCID_EF_HEX IMSI_HEX" from the UPP's header and usim PEs
 sim_upp_values() {
@@ -35,6 +38,18 @@ print(iccid, imsi)
 PY
 }
 
+# sim_terminal CLIENT ICCID IMSI LABEL: the T=0 terminal checks on the enabled profile
+sim_terminal() {
+    if "$1" --reader "$PCSC_READER" --wait 15 --iccid "$2" --imsi "$3" \
+           --k 000102030405060708090A0B0C0D0E0F > "$tmp/pcsc_sim.out" 2>&1; then
+        pass "$4: T=0 terminal through pcscd: EF.ICCID $2, EF.IMSI $3, AUTHENTICATE" \
+             "($(grep -c '^PASS' "$tmp/pcsc_sim.out") checks)"
+    else
+        fail "$4: T=0 terminal through pcscd"
+        sed 's/^/    | /' "$tmp/pcsc_sim.out"
+    fi
+}
+
 sim_e2e() {
     local upp=$shared/profiles/ts48/TS48V1-A-UNIQUE.der client=$build/tests/e2e/pcsc_sim
     local vals iccid imsi
@@ -55,16 +70,37 @@ sim_e2e() {
     if dl_install "$upp" --wait 15 &&
        dl_expect "enable" 0 "^EnableProfile $dl_iccid: ok$" --enable "$dl_iccid"; then
         pass "sim: TS48V1-A-UNIQUE downloaded and enabled through PC/SC"
-        if "$client" --reader "$PCSC_READER" --wait 15 --iccid "$iccid" --imsi "$imsi" \
-               --k 000102030405060708090A0B0C0D0E0F > "$tmp/pcsc_sim.out" 2>&1; then
-            pass "sim: T=0 terminal through pcscd: EF.ICCID $iccid, EF.IMSI $imsi, AUTHENTICATE" \
-                 "($(grep -c '^PASS' "$tmp/pcsc_sim.out") checks)"
-        else
-            fail "sim: T=0 terminal through pcscd"
-            sed 's/^/    | /' "$tmp/pcsc_sim.out"
-        fi
+        sim_terminal "$client" "$iccid" "$imsi" "sim"
     else
         fail "sim: download/enable: $dl_err"
+        sed 's/^/    | /' "$dl_out"
+    fi
+    emu_stop || true
+}
+
+sim_preload_e2e() {
+    local upp=$shared/profiles/ts48/TS48V1-A-UNIQUE.der client=$build/tests/e2e/pcsc_sim
+    local vals iccid imsi digits
+    dl_smdp=$build/tools/euicc-smdp
+    dl_out=$tmp/sim_preload.out
+    if [ ! -x "$client" ] || [ ! -x "$dl_smdp" ]; then
+        fail "sim-preload: $client or $dl_smdp not built"
+        return
+    fi
+    if [ ! -f "$upp" ]; then
+        skip "sim-preload: $upp not found (set EUICC_EMU_SHARED)"
+        return
+    fi
+    vals=$(sim_upp_values "$upp") || { fail "sim-preload: cannot read $upp"; return; }
+    read -r iccid imsi <<< "$vals"
+    digits=${iccid%%F*}
+    emu_start "$emu" "$tmp/state-sim-preload" --preload "$upp"
+    dl_err=""
+    if dl_expect "enable" 0 "^EnableProfile $digits: ok$" --wait 15 --enable "$digits"; then
+        pass "sim-preload: TS48V1-A-UNIQUE preloaded (--preload) and enabled through PC/SC"
+        sim_terminal "$client" "$iccid" "$imsi" "sim-preload"
+    else
+        fail "sim-preload: enable after --preload: $dl_err"
         sed 's/^/    | /' "$dl_out"
     fi
     emu_stop || true

@@ -5,11 +5,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 
 #include "card/tlv.h"
+#include "crypto/cert_rules.h"
 #include "crypto/ec.h"
 #include "crypto/rng.h"
+#include "crypto/x509.h"
+
+static const char *const fault_names[] = {
+    [EIMT_FAULT_NONE] = "none",
+    [EIMT_FAULT_BAD_SIGNATURE] = "bad-signature",
+    [EIMT_FAULT_WRONG_EID] = "wrong-eid",
+    [EIMT_FAULT_UNKNOWN_EIM] = "unknown-eim",
+    [EIMT_FAULT_OLD_COUNTER] = "old-counter",
+    [EIMT_FAULT_WRONG_TOKEN] = "wrong-token",
+};
+
+const char *eimt_fault_name(enum eimt_fault f)
+{
+    return (size_t)f < sizeof fault_names / sizeof fault_names[0] ? fault_names[f] : "unknown";
+}
+
+int eimt_fault_from_name(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof fault_names / sizeof fault_names[0]; i++)
+        if (strcmp(name, fault_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
 
 int eimt_init(struct eimt *e, const char *eim_id, const char *key_path)
 {
@@ -130,15 +155,24 @@ void eimt_psmo_get_rat(struct tlv_writer *w)
     tlv_put(w, 0xA6, NULL, 0);
 }
 
-void eimt_psmo_configure_immediate_enable(struct tlv_writer *w, bool flag,
-                                          const char *smdp_address)
+void eimt_psmo_configure_immediate_enable_oid(struct tlv_writer *w, bool flag,
+                                              const uint8_t *oid, size_t oid_len,
+                                              const char *smdp_address)
 {
     tlv_open(w, 0xA7);
     if (flag)
         tlv_put(w, 0x80, NULL, 0);
+    if (oid)
+        tlv_put(w, 0x81, oid, oid_len);
     if (smdp_address)
         put_str(w, 0x82, smdp_address);
     tlv_close(w);
+}
+
+void eimt_psmo_configure_immediate_enable(struct tlv_writer *w, bool flag,
+                                          const char *smdp_address)
+{
+    eimt_psmo_configure_immediate_enable_oid(w, flag, NULL, 0, smdp_address);
 }
 
 void eimt_psmo_set_fallback(struct tlv_writer *w, const uint8_t iccid[10])
@@ -365,4 +399,164 @@ bool eimt_result_code(const struct eimt_result *r, size_t n, uint32_t tag, int64
     const uint8_t *v;
     size_t len;
     return eimt_result_item(r, n, &t, &v, &len) && t == tag && tlv_get_int(v, len, code);
+}
+
+/* ---- the one decoder table of result names (SGP.32 v1.2 ASN.1) ---- */
+
+struct code_name {
+    int64_t code;
+    const char *name;
+};
+
+#define CODES(...) (const struct code_name[]){ __VA_ARGS__, { -1, NULL } }
+
+static const struct {
+    uint32_t tag;
+    const char *name;                 /* EuiccResultData alternative, or NULL */
+    const struct code_name *codes;    /* {-1, NULL} terminated */
+} result_names[] = {
+    { 0x83, "enableResult", CODES({ 0, "ok" }, { 1, "iccidOrAidNotFound" },
+        { 2, "profileNotInDisabledState" }, { 3, "disallowedByPolicy" }, { 5, "catBusy" },
+        { 20, "rollbackNotAvailable" }, { 127, "undefinedError" }) },
+    { 0x84, "disableResult", CODES({ 0, "ok" }, { 1, "iccidOrAidNotFound" },
+        { 2, "profileNotInEnabledState" }, { 3, "disallowedByPolicy" }, { 5, "catBusy" },
+        { 127, "undefinedError" }) },
+    { 0x85, "deleteResult", CODES({ 0, "ok" }, { 1, "iccidOrAidNotFound" },
+        { 2, "profileNotInDisabledState" }, { 3, "disallowedByPolicy" },
+        { 20, "rollbackNotAvailable" }, { 21, "returnFallbackProfile" },
+        { 127, "undefinedError" }) },
+    { 0xBF2D, "listProfileInfoResult", CODES({ 1, "incorrectInputValues" },
+        { 11, "profileChangeOngoing" }, { 127, "undefinedError" }) },
+    { 0xA6, "getRATResult", CODES({ 127, "undefinedError" }) },
+    { 0x87, "configureImmediateEnableResult", CODES({ 0, "ok" }, { 1, "insufficientMemory" },
+        { 7, "commandError" }, { 127, "undefinedError" }) },
+    { 0xA8, "addEimResult", CODES({ 0, "ok" }, { 1, "insufficientMemory" },
+        { 2, "associatedEimAlreadyExists" }, { 3, "ciPKUnknown" },
+        { 5, "invalidAssociationToken" }, { 6, "counterValueOutOfRange" },
+        { 7, "commandError" }, { 127, "undefinedError" }) },
+    { 0x89, "deleteEimResult", CODES({ 0, "ok" }, { 1, "eimNotFound" },
+        { 2, "lastEimDeleted" }, { 7, "commandError" }, { 127, "undefinedError" }) },
+    { 0x8A, "updateEimResult", CODES({ 0, "ok" }, { 1, "eimNotFound" }, { 3, "ciPKUnknown" },
+        { 6, "counterValueOutOfRange" }, { 7, "commandError" }, { 127, "undefinedError" }) },
+    { 0xAB, "listEimResult", CODES({ 127, "undefinedError" }) },
+    { 0x8C, "rollbackResult", CODES({ 0, "ok" }, { 127, "undefinedError" }) },
+    { 0x8D, "setFallbackAttributeResult", CODES({ 0, "ok" }, { 1, "iccidOrAidNotFound" },
+        { 2, "fallbackNotAllowed" }, { 3, "fallbackProfileEnabled" },
+        { 127, "undefinedError" }) },
+    { 0x8E, "unsetFallbackAttributeResult", CODES({ 0, "ok" }, { 2, "noFallbackAttribute" },
+        { 3, "fallbackProfileEnabled" }, { 7, "commandError" }, { 127, "undefinedError" }) },
+    { 0x02, "processingTerminated", CODES({ 1, "resultSizeOverflow" },
+        { 2, "unknownOrDamagedCommand" }, { 3, "interruption" }, { 127, "undefinedError" }) },
+    { 0xBF65, "setDefaultDpAddressResult", CODES({ 0, "ok" }, { 127, "undefinedError" }) },
+    { EIMT_CODE_PACKAGE_ERROR, NULL, CODES({ 3, "invalidEid" }, { 4, "replayError" },
+        { 6, "counterValueOutOfRange" }, { 15, "sizeOverflow" }, { 104, "ecallActive" },
+        { 127, "undefinedError" }) },
+    { EIMT_CODE_UNSIGNED_ERROR, NULL, CODES({ 15, "sizeOverflow" },
+        { 127, "undefinedError" }) },
+};
+
+const char *eimt_result_data_name(uint32_t tag)
+{
+    for (size_t i = 0; i < sizeof result_names / sizeof result_names[0]; i++)
+        if (result_names[i].tag == tag)
+            return result_names[i].name;
+    return NULL;
+}
+
+const char *eimt_code_name(uint32_t tag, int64_t code)
+{
+    for (size_t i = 0; i < sizeof result_names / sizeof result_names[0]; i++) {
+        if (result_names[i].tag != tag)
+            continue;
+        for (const struct code_name *c = result_names[i].codes; c->name; c++)
+            if (c->code == code)
+                return c->name;
+    }
+    return "unknown";
+}
+
+/* ---- CERT.EUICC → CERT.EUM → CI ---- */
+
+/* A certificate sent with an implicit tag (A5/A6) as a DER Certificate (30). */
+static X509 *retagged_cert(const struct tlv *t, uint8_t **der, size_t *der_len)
+{
+    size_t cap = t->len + 8;
+    struct tlv_writer w;
+    *der = malloc(cap);
+    if (!*der || !t->constructed)
+        return NULL;
+    tlv_writer_init(&w, *der, cap);
+    tlv_put(&w, 0x30, t->value, t->len);
+    *der_len = w.len;
+    return tlv_writer_ok(&w) ? x509_from_der(*der, w.len) : NULL;
+}
+
+/* The EID of CERT.EUICC (subject serialNumber): the card's, inside the EUM's range. */
+static bool eid_ok(X509 *euicc, X509 *eum, const uint8_t eid[16])
+{
+    char s[64], permitted[64], want[33];
+    if (x509_subject_serial(euicc, s, sizeof s) != 32)
+        return false;
+    int pc = x509_permitted_serial(eum, permitted, sizeof permitted);
+    if (pc < 0 || (pc == 1 && strncmp(s, permitted, strlen(permitted)) != 0))
+        return false;
+    if (!eid)
+        return true;
+    for (size_t i = 0; i < 16; i++)
+        snprintf(want + 2 * i, 3, "%02X", eid[i]);
+    return strcmp(s, want) == 0;             /* EIDs are decimal digits */
+}
+
+enum eimt_chain eimt_check_euicc_certs(const uint8_t *p, size_t len, X509 *ci,
+                                       const uint8_t eid[16], EVP_PKEY **pk)
+{
+    struct tlv top, a0, t_eum, t_euicc;
+    uint8_t *eum_der = NULL, *euicc_der = NULL;
+    size_t eum_len = 0, euicc_len = 0;
+    X509 *eum = NULL, *euicc = NULL;
+    enum eimt_chain rc = EIMT_CHAIN_MALFORMED;
+    *pk = NULL;
+    if (!tlv_parse(p, len, &top) || top.raw_len != len || top.tag != 0xBF56 ||
+        !tlv_find(top.value, top.len, 0xA0, &a0) ||
+        !tlv_find(a0.value, a0.len, 0xA5, &t_eum) || !tlv_find(a0.value, a0.len, 0xA6, &t_euicc))
+        return rc;
+    eum = retagged_cert(&t_eum, &eum_der, &eum_len);
+    euicc = retagged_cert(&t_euicc, &euicc_der, &euicc_len);
+    if (!eum || !euicc || !ci)
+        goto out;
+    rc = EIMT_CHAIN_EUM;
+    if (!x509_has_policy(eum, OID_RSP_ROLE_EUM) || !x509_is_ca(eum))
+        goto out;
+    const uint8_t *others[1] = { eum_der };
+    enum cert_check cc = cert_check_smdp(euicc_der, euicc_len, OID_RSP_ROLE_EUICC, ci, others,
+                                         &eum_len, 1, pk, NULL, NULL);
+    if (cc != CERT_OK) {
+        /* the walk above checked both links; name the one that fails */
+        rc = x509_signed_by(eum, ci) ? EIMT_CHAIN_EUICC : EIMT_CHAIN_EUM;
+        goto out;
+    }
+    rc = eid_ok(euicc, eum, eid) ? EIMT_CHAIN_OK : EIMT_CHAIN_EID;
+out:
+    if (rc != EIMT_CHAIN_OK) {
+        EVP_PKEY_free(*pk);
+        *pk = NULL;
+    }
+    X509_free(eum);
+    X509_free(euicc);
+    free(eum_der);
+    free(euicc_der);
+    return rc;
+}
+
+const char *eimt_chain_reason(enum eimt_chain c)
+{
+    switch (c) {
+    case EIMT_CHAIN_OK: return "CERT.EUICC chains to the trusted CI";
+    case EIMT_CHAIN_MALFORMED: return "the GetCerts answer or a certificate does not decode";
+    case EIMT_CHAIN_EUM: return "CERT.EUM is not an EUM certificate issued by the trusted CI";
+    case EIMT_CHAIN_EUICC: return "CERT.EUICC is not an eUICC certificate issued by CERT.EUM";
+    case EIMT_CHAIN_EID: return "the EID of CERT.EUICC is not the card's or outside the "
+                                "EUM's range";
+    default: return "unknown";
+    }
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 struct tlv_writer;
 
@@ -34,6 +35,11 @@ enum eimt_fault {
     EIMT_FAULT_OLD_COUNTER,        /* the last counterValue again (a replay) */
     EIMT_FAULT_WRONG_TOKEN,        /* signed with associationToken + 1 */
 };
+
+/* The fault's command-line name ("bad-signature", "wrong-eid", "unknown-eim",
+ * "old-counter", "wrong-token"; "none"), and back: -1 for an unknown name. */
+const char *eimt_fault_name(enum eimt_fault f);
+int eimt_fault_from_name(const char *name);
 
 /* Set up e with this eimId; key_path: a PEM/DER private key (SGP.26
  * SK_S_EIMsign_ECDSA_NIST.pem), or NULL to generate a P-256 key. 0 or -1. */
@@ -59,6 +65,10 @@ void eimt_psmo_list_profile_info(struct tlv_writer *w, const uint8_t *search,
 void eimt_psmo_get_rat(struct tlv_writer *w);
 void eimt_psmo_configure_immediate_enable(struct tlv_writer *w, bool flag,
                                           const char *smdp_address);
+/* The same with defaultSmdpOid 81 (oid: content octets, NULL for none). */
+void eimt_psmo_configure_immediate_enable_oid(struct tlv_writer *w, bool flag,
+                                              const uint8_t *oid, size_t oid_len,
+                                              const char *smdp_address);
 void eimt_psmo_set_fallback(struct tlv_writer *w, const uint8_t iccid[10]);
 void eimt_psmo_unset_fallback(struct tlv_writer *w);
 void eimt_psmo_set_default_dp(struct tlv_writer *w, const char *address);
@@ -108,5 +118,39 @@ bool eimt_result_item(const struct eimt_result *r, size_t n, uint32_t *tag,
 
 /* The integer value of a primitive result item (e.g. 83 enableResult). */
 bool eimt_result_code(const struct eimt_result *r, size_t n, uint32_t tag, int64_t *code);
+
+/* The spec name of an EuiccResultData alternative by its tag (0x83 "enableResult",
+ * 0x02 "processingTerminated", ...), NULL when the tag is not one. */
+const char *eimt_result_data_name(uint32_t tag);
+
+/* The spec name of the integer code of EuiccResultData `tag` (0x83 1 →
+ * "iccidOrAidNotFound"; 0xA8 → AddEimResult's addEimResultCode), "unknown" otherwise.
+ * EIMT_CODE_PACKAGE_ERROR / EIMT_CODE_UNSIGNED_ERROR name EuiccPackageErrorCode and
+ * EuiccPackageUnsignedErrorCode; 0xBF2D / 0xAB their error alternatives. */
+#define EIMT_CODE_PACKAGE_ERROR  0xFFFF0001u
+#define EIMT_CODE_UNSIGNED_ERROR 0xFFFF0002u
+const char *eimt_code_name(uint32_t tag, int64_t code);
+
+/* Why a CERT.EUICC is not trusted. */
+enum eimt_chain {
+    EIMT_CHAIN_OK = 0,
+    EIMT_CHAIN_MALFORMED,        /* GetCerts answer or a certificate does not decode */
+    EIMT_CHAIN_EUM,              /* CERT.EUM: not an EUM (role), not a CA, or not
+                                  * issued by the CI (AKI / signature) */
+    EIMT_CHAIN_EUICC,            /* CERT.EUICC: not an eUICC certificate or not issued
+                                  * by CERT.EUM (crypto/cert_rules.h) */
+    EIMT_CHAIN_EID,              /* the certificate's EID is not the card's, or outside
+                                  * the EUM's permitted range */
+};
+
+/* Check the GetCerts answer p[0..len) (BF56 {A0 {A5 CERT.EUM, A6 CERT.EUICC}}):
+ * CERT.EUICC → CERT.EUM → ci (trusted), roles, EID of CERT.EUICC = eid (NULL: not
+ * compared) inside the EUM's nameConstraints. On EIMT_CHAIN_OK *pk receives
+ * PK.EUICC.SIG (caller frees). */
+enum eimt_chain eimt_check_euicc_certs(const uint8_t *p, size_t len, X509 *ci,
+                                       const uint8_t eid[16], EVP_PKEY **pk);
+
+/* A one-line reason for a chain result. */
+const char *eimt_chain_reason(enum eimt_chain c);
 
 #endif

@@ -58,6 +58,19 @@ int smdp_bound_profile_package(struct smdp *s, const uint8_t *prep_resp, size_t 
                                const uint8_t *upp, size_t upp_len, uint8_t **bpp,
                                size_t *bpp_len);
 
+/* SGP.32 fields the next BPPs' StoreMetadata (BF25) carries: ecallIndication (9F7B)
+ * and fallbackAllowed (9F67), each only when its has_ flag is set. */
+struct smdp_iot_metadata {
+    bool has_ecall_indication;
+    bool ecall_indication;
+    bool has_fallback_allowed;
+    bool fallback_allowed;
+};
+
+/* Use m for the metadata of the BPPs bound from now on (NULL: none of these fields,
+ * the default). */
+void smdp_set_iot_metadata(struct smdp *s, const struct smdp_iot_metadata *m);
+
 struct bpp_piece { size_t offset, len; };
 
 /* Cut a BPP into the pieces an LPA sends, one per STORE DATA sequence (lpac's rule:

@@ -119,9 +119,24 @@ static int upp_header(const uint8_t *upp, size_t len, uint8_t iccid[10], struct 
     return 0;
 }
 
+void smdp_set_iot_metadata(struct smdp *s, const struct smdp_iot_metadata *m)
+{
+    if (m)
+        s->iot = *m;
+    else
+        memset(&s->iot, 0, sizeof s->iot);
+}
+
+static void put_bool(struct tlv_writer *w, uint32_t tag, bool v)
+{
+    const uint8_t b = v ? 0xFF : 0x00;
+    tlv_put(w, tag, &b, 1);
+}
+
 /* StoreMetadataRequest BF25 as osmo-smdpp makes it: ICCID in EF.ICCID coding (nibbles
  * of the header's swapped), SPN, profile name, class operational, notification
- * addresses for enable/disable/delete. */
+ * addresses for enable/disable/delete; then the SGP.32 fields smdp_set_iot_metadata
+ * asked for (9F7B ecallIndication, 9F67 fallbackAllowed, in ASN.1 order). */
 static int write_metadata(struct smdp *s, const uint8_t *upp, size_t upp_len,
                           uint8_t *out, size_t cap, size_t *out_len)
 {
@@ -152,6 +167,10 @@ static int write_metadata(struct smdp *s, const uint8_t *upp, size_t upp_len,
         tlv_close(&w);
     }
     tlv_close(&w);
+    if (s->iot.has_ecall_indication)
+        put_bool(&w, 0x9F7B, s->iot.ecall_indication);
+    if (s->iot.has_fallback_allowed)
+        put_bool(&w, 0x9F67, s->iot.fallback_allowed);
     tlv_close(&w);
     if (!tlv_writer_ok(&w))
         return -1;

@@ -37,6 +37,7 @@ struct smdp {
     char address[SMDP_ADDRESS_MAX + 1]; /* serverAddress / PIR notification address */
     enum smdp_fault fault;              /* wrong input to produce on demand */
     bool replace_session_keys;          /* BPP carries A2 ReplaceSessionKeys (PPKs) */
+    struct smdp_iot_metadata iot;       /* SGP.32 BF25 fields (smdp_set_iot_metadata) */
     uint8_t host_id[SMDP_HOST_ID_MAX];  /* BF23 A6 84 hostId (KDF shared info) */
     size_t host_id_len;
 

@@ -317,6 +317,100 @@ static void test_links(void **state)
     fs_free(&fs);
 }
 
+/* DF links (SAIP linkPath naming a DF): a DF showing another DF's files. */
+static void test_dir_links(void **state)
+{
+    (void)state;
+    struct fs fs, b;
+    t_build(&fs);
+    /* DF.TELECOM shown as DF 5F3A inside ADF.USIM */
+    struct fs_file f = t_file(FS_DF, 0x5F3A, T_USIM);
+    f.link = T_TELECOM;
+    f.sec_tag = 0x8B;
+    f.sec_len = 1;
+    f.sec[0] = 0x05;
+    int l = fs_add(&fs, &f);
+    assert_int_equal(l, T_COUNT);
+    assert_int_equal(fs.files[l].link, T_TELECOM);
+    assert_int_equal(fs.files[l].parent, T_USIM);
+    assert_int_equal(fs_content_of(&fs, l), T_TELECOM);
+    assert_int_equal(fs_child(&fs, T_USIM, 0x5F3A), l);
+    assert_int_equal(fs_child(&fs, l, 0x6F3A), T_ADN);      /* the target's EF itself */
+    assert_int_equal(fs_child(&fs, l, 0x6F07), FS_NONE);
+    /* an ADF's files through a DF link, SFI too */
+    f = t_file(FS_DF, 0x5F3B, T_TELECOM);
+    f.link = T_USIM;
+    int l2 = fs_add(&fs, &f);
+    assert_int_equal(l2, T_COUNT + 1);
+    assert_int_equal(fs_child(&fs, l2, 0x6F07), T_IMSI);
+    assert_int_equal(fs_child_sfi(&fs, l2, 7), T_IMSI);
+    assert_int_equal(fs_child_sfi(&fs, l2, 8), FS_NONE);
+    /* a chain of DF links ends at the DF with the files */
+    f = t_file(FS_DF, 0x5F3C, T_ISIM);
+    f.link = l;
+    int l3 = fs_add(&fs, &f);
+    assert_int_not_equal(l3, FS_NONE);
+    assert_int_equal(fs_content_of(&fs, l3), T_TELECOM);
+    assert_int_equal(fs_child(&fs, l3, 0x6F3A), T_ADN);
+
+    /* refused: files under a DF link, a link to the MF / an EF / its parent / an
+     * ancestor / itself out of range, an ADF or MF as link, an SFI on it */
+    f = t_file(FS_EF_TRANSPARENT, 0x6F01, l);
+    f.size = 1;
+    expect_reject(&fs, &f);
+    f = t_file(FS_DF, 0x5F01, l);
+    expect_reject(&fs, &f);
+    f = t_file(FS_DF, 0x5F40, T_USIM);
+    f.link = T_MF;
+    expect_reject(&fs, &f);
+    f.link = T_IMSI;
+    expect_reject(&fs, &f);
+    f.link = T_USIM;
+    expect_reject(&fs, &f);                                  /* its own parent */
+    f.link = (int)fs.n;
+    expect_reject(&fs, &f);
+    f.link = -7;
+    expect_reject(&fs, &f);
+    f = t_file(FS_DF, 0x5F41, l2);                           /* under a link anyway */
+    f.link = T_TELECOM;
+    expect_reject(&fs, &f);
+    f = t_file(FS_DF, 0x5F42, T_TELECOM);
+    f.link = T_TELECOM;                                      /* its own parent */
+    expect_reject(&fs, &f);
+    f.link = l;
+    f.sfi = 3;
+    expect_reject(&fs, &f);
+    f = t_file(FS_ADF, 0x7FF5, T_MF);
+    memcpy(f.aid, t_aid_isim, 16);
+    f.aid_len = 16;
+    f.link = T_TELECOM;
+    expect_reject(&fs, &f);
+    f = t_file(FS_EF_LINEAR, 0x6F99, T_USIM);               /* EF linked to a DF */
+    f.link = T_TELECOM;
+    expect_reject(&fs, &f);
+
+    /* persisted: the serialised tree keeps the DF links */
+    uint8_t *p;
+    size_t len;
+    assert_int_equal(fs_serialize(&fs, &p, &len), 0);
+    assert_int_equal(fs_deserialize(&b, p, len), 0);
+    t_assert_fs_equal(&fs, &b);
+    assert_int_equal(fs_child(&b, l, 0x6F3A), T_ADN);
+    fs_free(&b);
+    free(p);
+
+    /* the target removed: the link stays as an empty DF, later indices follow */
+    fs_remove(&fs, T_TELECOM);
+    l = fs_child(&fs, T_USIM - 2, 0x5F3A);
+    assert_int_not_equal(l, FS_NONE);
+    assert_int_equal(fs.files[l].link, FS_NONE);
+    assert_int_equal(fs.files[l].type, FS_DF);
+    assert_int_equal(fs_child(&fs, l, 0x6F3A), FS_NONE);
+    int l3n = fs_child(&fs, T_ISIM - 2, 0x5F3C);
+    assert_int_equal(fs.files[l3n].link, l);                 /* linked to the empty DF */
+    fs_free(&fs);
+}
+
 /* ---------------------------------------------------------------- remove */
 
 static void test_remove(void **state)
@@ -600,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_add_limits),
         cmocka_unit_test(test_lookups),
         cmocka_unit_test(test_links),
+        cmocka_unit_test(test_dir_links),
         cmocka_unit_test(test_remove),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_state),

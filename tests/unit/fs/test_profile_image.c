@@ -469,7 +469,7 @@ static void test_load_errors(void **state)
     pin[12] = 4;                                               /* tries left > max */
     corrupt_case(s, 2, pin, sizeof pin, STORE_ECORRUPT);
     pin[12] = 3;
-    pin[2] = 0x23;                                             /* unknown flag */
+    pin[2] = 0x43;                                             /* unknown flag */
     corrupt_case(s, 2, pin, sizeof pin, STORE_ECORRUPT);
     pin[2] = 0x03;
     corrupt_case(s, 2, pin, sizeof pin - 1, STORE_ECORRUPT);

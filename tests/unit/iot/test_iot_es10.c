@@ -581,8 +581,9 @@ static void test_iot_info(void **state)
     assert_int_equal(t.raw_len, 3);
     assert_memory_equal(t.raw, "\x90\x01\x00", 3);               /* ipaMode ipad */
     assert_true(tlv_find(top.value, top.len, 0xB4, &t));
-    assert_int_equal(t.raw_len, 9);
-    assert_memory_equal(t.raw, "\xB4\x07\xA0\x05\x04\x03\x01\x02\x00", 9);
+    /* iotVersion 1.2.0, ecallSupported, fallbackSupported (no fallbackAllowedUpdate) */
+    assert_int_equal(t.raw_len, 13);
+    assert_memory_equal(t.raw, "\xB4\x0B\xA0\x05\x04\x03\x01\x02\x00\x81\x00\x82\x00", 13);
     /* FCI: E1 {80 euiccConfiguration}: no enabled profile, then one */
     select_isdr(f);
     assert_true(tlv_parse(f->resp, f->len, &top));

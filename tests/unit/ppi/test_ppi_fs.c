@@ -49,7 +49,10 @@ struct opts {                   /* variations of the built profile */
     bool application_mandated;
     bool gfm_overflow;
     bool gfm_link;
+    uint8_t gfm_dflink;         /* with gfm_link: DF 5FFD under the MF linked to ADF.USIM
+                                 * (1), to the MF (2), 1 plus an EF created under it (3) */
     bool usim_df_link;          /* usim PE, not mandated, EF.IMSI linked to the MF */
+    bool usim_bad_tpl;          /* usim PE, not mandated, an unknown USIM template OID */
     bool no_usim_svc;           /* header does not list usim */
     bool no_milenage_svc;       /* header does not list milenage */
     const uint8_t *ust;         /* explicit EF.UST content (ust_len octets), NULL none */
@@ -129,8 +132,12 @@ static void build(const struct opts *o, uint8_t *buf, size_t cap, size_t *len)
     /* usim: ADF (temporary FID 7FD0) + EF.IMSI */
     for (int n = 0; n < (o->second_usim ? 2 : 1) && !o->opt_usim_only; n++) {
         tlv_open(&w, 0xB3);
-        pe_header(&w, !o->usim_df_link, id++);
-        tlv_put(&w, 0x81, OID_USIM, sizeof OID_USIM);
+        pe_header(&w, !o->usim_df_link && !o->usim_bad_tpl, id++);
+        static const uint8_t oid_usim_9[] = { 0x67, 0x81, 0x0F, 0x01, 0x02, 0x04, 0x09 };
+        if (o->usim_bad_tpl)
+            tlv_put(&w, 0x81, oid_usim_9, sizeof oid_usim_9);
+        else
+            tlv_put(&w, 0x81, OID_USIM, sizeof OID_USIM);
         tlv_open(&w, 0xA2);
         tlv_open(&w, 0xA1);
         tlv_put(&w, 0x82, (const uint8_t *)"\x78\x21", 2);
@@ -195,6 +202,22 @@ static void build(const struct opts *o, uint8_t *buf, size_t cap, size_t *len)
             tlv_put(&w, 0x83, (const uint8_t *)"\x2F\xFD", 2);
             tlv_put(&w, 0xC7, (const uint8_t *)"\x7F\xD0\x6F\xFE", 4);
             tlv_close(&w);
+        }
+        if (o->gfm_dflink) {
+            tlv_put(&w, 0x80, none, 0);
+            tlv_open(&w, 0x62);
+            tlv_put(&w, 0x82, (const uint8_t *)"\x78\x21", 2);
+            tlv_put(&w, 0x83, (const uint8_t *)"\x5F\xFD", 2);
+            tlv_put(&w, 0xC7, o->gfm_dflink == 2 ? (const uint8_t *)"\x3F\x00"
+                                                 : (const uint8_t *)"\x7F\xD0", 2);
+            tlv_close(&w);
+            if (o->gfm_dflink == 3) {                   /* the link DF is current now */
+                tlv_open(&w, 0x62);
+                tlv_put(&w, 0x82, (const uint8_t *)"\x41\x21", 2);
+                tlv_put(&w, 0x83, (const uint8_t *)"\x6F\x01", 2);
+                tlv_put(&w, 0x80, (const uint8_t *)"\x01", 1);
+                tlv_close(&w);
+            }
         }
         tlv_close(&w);
         tlv_close(&w);
@@ -361,6 +384,23 @@ static void test_gfm(void **state)
     assert_int_equal(fs->files[ef].sfi, 0x1E);        /* 5 low bits of 6FFE */
     assert_int_equal(fs_content_of(fs, ln), ef);
     ppi_install_free(p);
+    /* a DF linked to ADF.USIM: its files are the ADF's (SAIP dfLink) */
+    o = (struct opts){ .gfm_link = true, .gfm_dflink = 1 };
+    assert_int_equal(run(&o, 1u << 20, NULL, NULL, &p), PPI_OK);
+    fs = &ppi_install_image(p)->fs;
+    adf = fs_find_adf(fs, USIM_AID, 7, 0);
+    int dl = fs_child(fs, 0, 0x5FFD);
+    assert_int_not_equal(dl, FS_NONE);
+    assert_int_equal(fs->files[dl].type, FS_DF);
+    assert_int_equal(fs->files[dl].link, adf);
+    assert_int_equal(fs_child(fs, dl, 0x6FFE), fs_child(fs, adf, 0x6FFE));
+    assert_int_equal(fs_child(fs, dl, 0x6F07), fs_child(fs, adf, 0x6F07));
+    ppi_install_free(p);
+    /* a DF linked to the MF, or a file created under a linked DF: bad-values */
+    o = (struct opts){ .gfm_link = true, .gfm_dflink = 2 };
+    expect_status(&o, PPI_EPE, 3, 6, -2);
+    o = (struct opts){ .gfm_link = true, .gfm_dflink = 3 };
+    expect_status(&o, PPI_EPE, 3, 6, -2);
 }
 
 static void test_pe_errors(void **state)
@@ -413,9 +453,12 @@ static void test_pe_errors(void **state)
     assert_int_equal(f.value[0], 77);
     o = (struct opts){ .application = true, .application_mandated = true };
     expect_status(&o, PPI_EPE, 1, 77, -1);
-    /* a non-mandated usim PE failing half-way (link to a DF: feature-not-supported) is
-     * reported and taken back whole: no ADF, the NAA then serves every NAA */
+    /* an EF linked to a DF is malformed (bad-values), fatal even in a PE not mandated */
     o = (struct opts){ .usim_df_link = true, .no_usim_svc = true };
+    expect_status(&o, PPI_EPE, 3, 4, -1);
+    /* a non-mandated usim PE with an unsupported template is reported and skipped
+     * whole: no ADF, the NAA then serves every NAA */
+    o = (struct opts){ .usim_bad_tpl = true, .no_usim_svc = true };
     assert_int_equal(run(&o, 1u << 20, r, &rl, &p), PPI_OK);
     assert_int_equal(fs_find_adf(&ppi_install_image(p)->fs, USIM_AID, 7, 0), FS_NONE);
     for (size_t i = 0; i < ppi_install_image(p)->fs.n; i++) {  /* nothing of the usim */
@@ -427,7 +470,7 @@ static void test_pe_errors(void **state)
     assert_true(tlv_find(top.value, top.len, 0xA0, &list));
     assert_true(tlv_parse(list.value, list.len, &first));
     assert_true(tlv_find(first.value, first.len, 0x80, &f));
-    assert_int_equal(f.value[0], 10);
+    assert_int_equal(f.value[0], 9);
     ppi_install_free(p);
     /* fillFileContent beyond the file → bad-values */
     o = (struct opts){ .gfm_overflow = true };
@@ -682,7 +725,7 @@ static void test_mandatory_services(void **state)
     o = (struct opts){ .aka_alg = 9, .aka_not_mandated = true };
     expect_status(&o, PPI_EPE, 3, -1, 4);
     /* usim listed, the (not mandated) usim PE skipped */
-    o = (struct opts){ .usim_df_link = true };
+    o = (struct opts){ .usim_bad_tpl = true };
     expect_status(&o, PPI_EPE, 3, -1, 1);
     /* the failed install has no image and cannot be committed */
     struct ppi_install *p;

@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include "card/card.h"
@@ -39,16 +38,14 @@
 #include "card/profile_image.h"
 #include "card/store.h"
 #include "card/store_ids.h"
-#include "card/store_internal.h"
 #include "isd-r/profile_table.h"
 #include "tests/common/download_driver.h"
-#include "tests/common/test_util.h"
+#include "tests/unit/tearing/tearing_util.h"
 
 #define NICKNAME   "tearing B"
 #define DEFAULT_DP "smdp.tearing.example.com"
 #define N_REMOVE   7            /* notifications pending after "delete A" */
 #define MAX_STEPS  32
-#define MAX_SEEN   256
 
 enum step_kind { DOWNLOAD_A, ENABLE_A, PIN1_ENABLE_A, AUTH_A, PIN1_WRONG_A, DOWNLOAD_B, ENABLE_B, DISABLE_B, DELETE_A,
                  REMOVE_NOTIF, NICKNAME_B, SET_DEFAULT_DP, MEMORY_RESET };
@@ -57,16 +54,6 @@ static const char *const KIND_NAME[] = {
     "download A", "enable A", "ENABLE PIN1 A", "VERIFY+AUTHENTICATE A",
     "VERIFY wrong PIN1 A", "download B", "enable B", "disable B", "delete A",
     "remove notification", "SetNickname B", "SetDefaultDpAddress", "eUICCMemoryReset",
-};
-
-/* What the card shows: profiles (ICCID, state, nickname), notifications (seq, event,
- * ICCID), default SM-DP+ address. */
-struct view {
-    size_t np;
-    struct lpa_profile_info p[PROFILE_SLOTS];
-    size_t nn;
-    struct dl_notif n[DL_LIST_MAX];
-    char default_dp[256];
 };
 
 struct t {
@@ -79,10 +66,9 @@ struct t {
     size_t nsteps;
     enum step_kind step[MAX_STEPS];
     long w[MAX_STEPS + 1];        /* fault-free: writes before step k (w[0] = 0) */
-    struct view clean[MAX_STEPS + 1];   /* fault-free: view before step k */
+    struct tearing_view clean[MAX_STEPS + 1];   /* fault-free: view before step k */
     long retried;                 /* injection points whose step was retried */
-    uint32_t seen[MAX_SEEN];      /* every seqNumber the card has shown in this run */
-    size_t nseen;
+    struct tearing_seen seen;     /* every seqNumber the card has shown in this run */
     /* (e) what the card said about profile A's PIN1 and SQN in this run */
     unsigned pin1_reported;       /* last retry count the card reported */
     uint64_t sqn_accepted;        /* highest SQN answered with DB (0: none) */
@@ -97,82 +83,7 @@ static const uint8_t A_PIN1[8] = {0x30, 0x30, 0x30, 0x30, 0xFF, 0xFF, 0xFF, 0xFF
 static const uint8_t A_WRONG[8] = {0x39, 0x38, 0x37, 0x36, 0xFF, 0xFF, 0xFF, 0xFF};
 #define A_PIN1_MAX 3u
 
-/* ---------------------------------------------------------------------- views */
-
-static void remember_seq(struct t *t, uint32_t seq)
-{
-    if (seq == 0)                  /* an error PIR the card could not store */
-        return;
-    for (size_t i = 0; i < t->nseen; i++)
-        if (t->seen[i] == seq)
-            return;
-    assert_true(t->nseen < MAX_SEEN);
-    t->seen[t->nseen++] = seq;
-}
-
-static uint32_t max_seen(const struct t *t)
-{
-    uint32_t m = 0;
-    for (size_t i = 0; i < t->nseen; i++)
-        if (t->seen[i] > m)
-            m = t->seen[i];
-    return m;
-}
-
-/* Read the card's view; 0, or -1 when the card did not answer (a dead store). */
-static int read_view(struct t *t, struct view *v)
-{
-    memset(v, 0, sizeof *v);
-    if (dl_profiles(&t->d, v->p, PROFILE_SLOTS, &v->np) != 0 ||
-        dl_notifications(&t->d, 0, -1, v->n, DL_LIST_MAX, &v->nn) != 0 ||
-        dl_default_dp(&t->d, v->default_dp, sizeof v->default_dp) != 0)
-        return -1;
-    for (size_t i = 0; i < v->nn; i++)
-        remember_seq(t, v->n[i].meta.seq);
-    return 0;
-}
-
-static bool same_profiles(const struct view *a, const struct view *b)
-{
-    if (a->np != b->np)
-        return false;
-    for (size_t i = 0; i < a->np; i++)
-        if (memcmp(a->p[i].iccid, b->p[i].iccid, 10) != 0 || a->p[i].state != b->p[i].state ||
-            strcmp(a->p[i].nickname, b->p[i].nickname) != 0 ||
-            a->p[i].aid_len != b->p[i].aid_len ||
-            memcmp(a->p[i].aid, b->p[i].aid, a->p[i].aid_len) != 0)
-            return false;
-    return true;
-}
-
-/* Same notifications: same events and ICCIDs in the same order; with seqs also the
- * same seqNumbers. */
-static bool same_notifs(const struct view *a, const struct view *b, bool seqs)
-{
-    if (a->nn != b->nn)
-        return false;
-    for (size_t i = 0; i < a->nn; i++) {
-        const struct lpa_notification *x = &a->n[i].meta, *y = &b->n[i].meta;
-        if ((seqs && x->seq != y->seq) || x->event != y->event ||
-            x->has_iccid != y->has_iccid || memcmp(x->iccid, y->iccid, 10) != 0)
-            return false;
-    }
-    return true;
-}
-
 /* ---------------------------------------------------------------------- steps */
-
-static uint32_t persisted_counter(struct t *t)
-{
-    uint8_t b[4];
-    size_t len;
-    int rc = store_get(t->d.store, SID_NOTIF_FIRST, b, sizeof b, &len);
-    if (rc == STORE_ENOTFOUND)
-        return 0;
-    assert_int_equal(rc, 0);
-    assert_int_equal(len, 4);
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
 
 /* One terminal command on the basic channel (61xx: GET RESPONSE); the SW, data in r. */
 static unsigned term(struct t *t, const uint8_t *c, size_t n, uint8_t *r, size_t *rlen)
@@ -316,7 +227,7 @@ static int run_step(struct t *t, enum step_kind k)
         int i = k == DOWNLOAD_A ? 0 : 1;
         int rc = dl_download(d, t->upp[i], t->upp_len[i], &r);
         if (r.has_pir)
-            remember_seq(t, r.pir.seq);
+            tearing_seen_add(&t->seen, r.pir.seq);
         return rc;
     }
     case ENABLE_A:
@@ -338,7 +249,7 @@ static int run_step(struct t *t, enum step_kind k)
         if (dl_notifications(d, 0, -1, n, DL_LIST_MAX, &cnt) != 0 || cnt == 0)
             return -1;
         uint32_t seq = n[0].meta.seq;
-        remember_seq(t, seq);
+        tearing_seen_add(&t->seen, seq);
         if (dl_notifications(d, seq, -1, n, DL_LIST_MAX, &cnt) != 0 || cnt != 1 ||
             !n[0].sig_ok)
             return -1;
@@ -356,80 +267,26 @@ static int run_step(struct t *t, enum step_kind k)
 
 /* ------------------------------------------------------------------ invariants */
 
-/* (a) every listed profile complete (record + an image that loads), no orphan content,
- * as many records as listed; (b) at most one enabled. */
-static void check_profiles(struct t *t, const struct view *v)
-{
-    struct store *s = t->d.store;
-    struct profile_record *rec = malloc(sizeof *rec);
-    size_t cap = t->upp_len[0] + t->upp_len[1] + 65536, enabled = 0, records = 0;
-    uint8_t *buf = malloc(cap);
-    assert_non_null(rec);
-    assert_non_null(buf);
-    for (size_t i = 0; i < v->np; i++) {
-        int which = memcmp(v->p[i].iccid, t->iccid[0], 10) == 0   ? 0
-                    : memcmp(v->p[i].iccid, t->iccid[1], 10) == 0 ? 1
-                                                                  : -1;
-        assert_true(which >= 0);
-        enabled += v->p[i].state == 1;
-        assert_int_equal(profile_find_iccid(s, v->p[i].iccid, rec), 0);
-        /* its image loads whole and is the profile's (EF.ICCID) */
-        struct profile_image img;
-        profile_image_init(&img);
-        int ef = profile_image_load(s, rec->slot, &img) == 0 ? fs_child(&img.fs, 0, 0x2FE2)
-                                                            : FS_NONE;
-        if (ef == FS_NONE || memcmp(img.fs.files[ef].data, v->p[i].iccid, 10) != 0)
-            fail_msg("profile %d: image incomplete", which);
-        profile_image_free(&img);
-    }
-    assert_true(enabled <= 1);
-    uint8_t slot = 0;
-    while (profile_next(s, slot, rec) == STORE_OK) {
-        slot = rec->slot;
-        records++;
-    }
-    assert_int_equal(records, v->np);
-    /* no profile content without its record */
-    uint32_t id = SID_PROFILE_DATA(1) - 1;
-    while (store_next(s, id, SID_PROFILE_DATA(255) + 0xFFFFu, &id) == STORE_OK) {
-        uint8_t sl = (uint8_t)((id - SID_PROFILE_DATA(0)) >> 16);
-        if (profile_load(s, sl, rec) != STORE_OK)
-            fail_msg("orphan profile content %08X (slot %u has no record)", id, sl);
-    }
-    free(buf);
-    free(rec);
-}
-
 /* (c) notifications: before or after the step, distinct seqs; counter >= every seq
  * ever seen. */
-static void check_notifs(struct t *t, const struct view *v, size_t k, uint32_t seen_max)
+static void check_notifs(struct t *t, const struct tearing_view *v, size_t k, uint32_t seen_max)
 {
     for (size_t i = 1; i < v->nn; i++)
         assert_true(v->n[i].meta.seq > v->n[i - 1].meta.seq);   /* no duplicate */
     for (size_t i = 0; i < v->nn; i++)
         assert_true(v->n[i].sig_ok);
-    bool before = same_notifs(v, &t->clean[k], true);
-    bool after = same_notifs(v, &t->clean[k + 1], false);
+    bool before = tearing_same_notifs(v, &t->clean[k], true);
+    bool after = tearing_same_notifs(v, &t->clean[k + 1], false);
     if (!before && !after)
         fail_msg("step %zu (%s): %zu notifications after the restart, clean run has %zu "
                  "before and %zu after", k, KIND_NAME[t->step[k]], v->nn, t->clean[k].nn,
                  t->clean[k + 1].nn);
-    uint32_t ctr = persisted_counter(t);
+    uint32_t ctr = tearing_seq_counter(t->d.store);
     if (ctr < seen_max)
         fail_msg("step %zu: seq counter went back: %u < %u already seen", k, ctr, seen_max);
 }
 
 /* ----------------------------------------------------------------------- setup */
-
-static uint8_t *load_upp(const char *name, size_t *len)
-{
-    char p[900];
-    snprintf(p, sizeof p, "%s/profiles/ts48/%s", dl_shared_dir(), name);
-    uint8_t *b = tu_read_file(p, len);
-    if (!b)
-        fail_msg("cannot read %s", p);
-    return b;
-}
 
 static int setup(void **state)
 {
@@ -444,15 +301,11 @@ static int setup(void **state)
     assert_non_null(t);
     if (dl_open(&t->d, 0, err, sizeof err) != 0)
         fail_msg("dl_open: %s", err);
-    t->upp[0] = load_upp("TS48V1-A-UNIQUE.der", &t->upp_len[0]);
-    t->upp[1] = load_upp("TS48V1-B-UNIQUE.der", &t->upp_len[1]);
+    t->upp[0] = tearing_load_upp("TS48V1-A-UNIQUE.der", &t->upp_len[0]);
+    t->upp[1] = tearing_load_upp("TS48V1-B-UNIQUE.der", &t->upp_len[1]);
     for (int i = 0; i < 2; i++)
         assert_int_equal(dl_upp_iccid(t->upp[i], t->upp_len[i], t->iccid[i]), 0);
-    const uint8_t *img;
-    assert_int_equal(store_memory_image(t->d.store, &img, &t->init_len), 0);
-    t->init = malloc(t->init_len);
-    assert_non_null(t->init);
-    memcpy(t->init, img, t->init_len);
+    t->init = tearing_snapshot(t->d.store, &t->init_len);
     static const enum step_kind head[] = { DOWNLOAD_A, ENABLE_A, PIN1_ENABLE_A, AUTH_A,
                                            PIN1_WRONG_A, DOWNLOAD_B, ENABLE_B,
                                            DISABLE_B, DELETE_A };
@@ -483,11 +336,8 @@ static int teardown(void **state)
 /* Back to the fresh card's image (a new card on the same store). */
 static void fresh_card(struct t *t)
 {
-    dl_card_close(&t->d);
-    assert_int_equal(store_memory_set_image(t->d.store, t->init, t->init_len), 0);
-    assert_int_equal(store_reload(t->d.store), 0);
-    assert_int_equal(dl_card_open(&t->d), 0);
-    t->nseen = 0;
+    tearing_fresh_card(&t->d, t->init, t->init_len);
+    t->seen.n = 0;
     t->pin1_reported = A_PIN1_MAX;                /* the pinCodes PE: 3 of 3 */
     t->sqn_accepted = 0;
 }
@@ -498,13 +348,13 @@ static void clean_run(struct t *t)
     fresh_card(t);
     long base = store_write_count(t->d.store);
     for (size_t k = 0; k < t->nsteps; k++) {
-        assert_int_equal(read_view(t, &t->clean[k]), 0);
+        assert_int_equal(tearing_read_view(&t->d, &t->seen, &t->clean[k]), 0);
         t->w[k] = store_write_count(t->d.store) - base;
         if (run_step(t, t->step[k]) != 0)
             fail_msg("fault-free run: step %zu (%s) failed", k, KIND_NAME[t->step[k]]);
     }
     t->w[t->nsteps] = store_write_count(t->d.store) - base;
-    assert_int_equal(read_view(t, &t->clean[t->nsteps]), 0);
+    assert_int_equal(tearing_read_view(&t->d, &t->seen, &t->clean[t->nsteps]), 0);
     /* the scenario did what it says */
     size_t first_remove = 0;
     while (t->step[first_remove] != REMOVE_NOTIF)
@@ -527,7 +377,7 @@ static void clean_run(struct t *t)
 /* One injection point: fail at write n, restart, check, retry, finish. */
 static void inject(struct t *t, long n)
 {
-    struct view v;
+    struct tearing_view v;
     size_t k = 0;
     fresh_card(t);
     long base = store_write_count(t->d.store);
@@ -541,22 +391,22 @@ static void inject(struct t *t, long n)
         fail_msg("write %ld: step %zu (%s) failed, its writes are [%ld, %ld)", n, k,
                  KIND_NAME[t->step[k]], t->w[k], t->w[k + 1]);
     assert_int_equal(store_write_count(t->d.store) - base, n);   /* died at write n */
-    uint32_t seen_max = max_seen(t);
+    uint32_t seen_max = tearing_seen_max(&t->seen);
 
     /* power loss → restart on the same store */
     if (dl_restart(&t->d) != 0)
         fail_msg("write %ld: the card does not restart", n);
-    assert_int_equal(read_view(t, &v), 0);
-    check_profiles(t, &v);
+    assert_int_equal(tearing_read_view(&t->d, &t->seen, &v), 0);
+    tearing_check_profiles(t->d.store, &v, (const uint8_t (*)[10])t->iccid, 2);
     check_secrets(t, n, k);
-    bool before = same_profiles(&v, &t->clean[k]), after = same_profiles(&v, &t->clean[k + 1]);
+    bool before = tearing_same_profiles(&v, &t->clean[k]), after = tearing_same_profiles(&v, &t->clean[k + 1]);
     if (!before && !after)
         fail_msg("write %ld, step %zu (%s): profiles neither before nor after the step", n, k,
                  KIND_NAME[t->step[k]]);
     check_notifs(t, &v, k, seen_max);
-    bool all_before = before && same_notifs(&v, &t->clean[k], true) &&
+    bool all_before = before && tearing_same_notifs(&v, &t->clean[k], true) &&
                       strcmp(v.default_dp, t->clean[k].default_dp) == 0;
-    bool all_after = after && same_notifs(&v, &t->clean[k + 1], false) &&
+    bool all_after = after && tearing_same_notifs(&v, &t->clean[k + 1], false) &&
                      strcmp(v.default_dp, t->clean[k + 1].default_dp) == 0;
     if (!all_before && !all_after)
         fail_msg("write %ld, step %zu (%s): state is a mix of before and after", n, k,
@@ -568,42 +418,47 @@ static void inject(struct t *t, long n)
 
     /* (d) retry the step from its beginning, then the rest of S */
     for (; k < t->nsteps; k++) {
-        size_t before_nseen = t->nseen;
+        size_t before_nseen = t->seen.n;
         if (run_step(t, t->step[k]) != 0)
             fail_msg("write %ld: step %zu (%s) fails after the restart", n, k,
                      KIND_NAME[t->step[k]]);
-        for (size_t i = before_nseen; i < t->nseen; i++)
-            if (t->seen[i] <= seen_max)
+        for (size_t i = before_nseen; i < t->seen.n; i++)
+            if (t->seen.v[i] <= seen_max)
                 fail_msg("write %ld: new seqNumber %u not above %u seen before the loss", n,
-                         t->seen[i], seen_max);
+                         t->seen.v[i], seen_max);
     }
-    assert_int_equal(read_view(t, &v), 0);
+    assert_int_equal(tearing_read_view(&t->d, &t->seen, &v), 0);
     for (size_t i = 0; i < v.nn; i++)
         if (v.n[i].meta.seq <= seen_max)
             fail_msg("write %ld: final notification seq %u not above %u", n,
                      v.n[i].meta.seq, seen_max);
-    if (!same_profiles(&v, &t->clean[t->nsteps]) ||
-        !same_notifs(&v, &t->clean[t->nsteps], false) ||
+    if (!tearing_same_profiles(&v, &t->clean[t->nsteps]) ||
+        !tearing_same_notifs(&v, &t->clean[t->nsteps], false) ||
         strcmp(v.default_dp, t->clean[t->nsteps].default_dp) != 0)
         fail_msg("write %ld: end state differs from the fault-free run", n);
+}
+
+static const char *step_name(void *ctx, size_t k)
+{
+    const struct t *t = ctx;
+    return KIND_NAME[t->step[k]];
+}
+
+static void inject_at(void *ctx, long n)
+{
+    inject(ctx, n);
 }
 
 static void test_power_loss_every_write(void **state)
 {
     struct t *t = *state;
-    if (!t)
+    if (!t) {
         skip();
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+        return;
+    }
     clean_run(t);
+    double secs = tearing_sweep(t->w, t->nsteps, step_name, inject_at, t);
     long total = t->w[t->nsteps];
-    for (size_t k = 0; k < t->nsteps; k++)
-        print_message("  step %2zu %-20s writes [%3ld, %3ld)\n", k, KIND_NAME[t->step[k]],
-                      t->w[k], t->w[k + 1]);
-    for (long n = 0; n < total; n++)
-        inject(t, n);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     print_message("tearing: %ld injection points (every write of %zu steps; %ld left the "
                   "state before the step, %ld after it), all invariants held (%.1f s)\n",
                   total, t->nsteps, t->retried, total - t->retried, secs);

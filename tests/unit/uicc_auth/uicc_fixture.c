@@ -40,9 +40,9 @@ unsigned fx_tx(struct fx *f, const char *capdu_hex)
     return sw;
 }
 
-static int add_file(struct fx *f, enum fs_type type, uint16_t fid, int parent,
-                    const char *aid_hex, const char *data_hex, uint16_t rec_len,
-                    uint16_t rec_count, uint32_t size, const char *pinstat_hex)
+int fx_add_file(struct fx *f, enum fs_type type, uint16_t fid, int parent, int link,
+                const char *aid_hex, const char *data_hex, uint16_t rec_len,
+                uint16_t rec_count, uint32_t size, const char *pinstat_hex)
 {
     struct fs_file x;
     uint8_t data[256];
@@ -50,7 +50,7 @@ static int add_file(struct fx *f, enum fs_type type, uint16_t fid, int parent,
     x.type = type;
     x.fid = fid;
     x.parent = parent;
-    x.link = FS_NONE;
+    x.link = link;
     x.lcsi = FS_LCSI_ACTIVATED;
     x.rec_len = rec_len;
     x.rec_count = rec_count;
@@ -103,20 +103,20 @@ void fx_build(struct fx *f)
 {
     memset(f, 0, sizeof *f);
     profile_image_init(&f->img);
-    int mf = add_file(f, FS_MF, 0x3F00, FS_NONE, NULL, NULL, 0, 0, 0,
-                      "90014083010183010A");
+    int mf = fx_add_file(f, FS_MF, 0x3F00, FS_NONE, FS_NONE, NULL, NULL, 0, 0, 0,
+                         "90014083010183010A");
     /* EF.DIR: one application template per NAA */
     char dir[2 * 2 * 38 + 1];
     snprintf(dir, sizeof dir, "61184F10%s50045553494DFFFFFFFFFFFFFFFFFFFFFFFF"
              "61184F10%s50044953494DFFFFFFFFFFFFFFFFFFFFFFFF", FX_USIM_AID, FX_ISIM_AID);
-    add_file(f, FS_EF_LINEAR, 0x2F00, mf, NULL, dir, 38, 2, 76, NULL);
-    f->usim = add_file(f, FS_ADF, 0x7FF0, mf, FX_USIM_AID, NULL, 0, 0, 0,
-                       "90017083010183018183010A");
+    fx_add_file(f, FS_EF_LINEAR, 0x2F00, mf, FS_NONE, NULL, dir, 38, 2, 76, NULL);
+    f->usim = fx_add_file(f, FS_ADF, 0x7FF0, mf, FS_NONE, FX_USIM_AID, NULL, 0, 0, 0,
+                          "90017083010183018183010A");
     /* EF.UST: services 1..32; service 27 (GSM access) = byte 3 bit 3 (0x04) */
-    f->ust = add_file(f, FS_EF_TRANSPARENT, 0x6F38, f->usim, NULL, "0E000004", 0, 0, 4,
-                      NULL);
-    f->isim = add_file(f, FS_ADF, 0x7FF1, mf, FX_ISIM_AID, NULL, 0, 0, 0,
-                       "90017083010183010A");
+    f->ust = fx_add_file(f, FS_EF_TRANSPARENT, 0x6F38, f->usim, FS_NONE, NULL, "0E000004", 0,
+                         0, 4, NULL);
+    f->isim = fx_add_file(f, FS_ADF, 0x7FF1, mf, FS_NONE, FX_ISIM_AID, NULL, 0, 0, 0,
+                          "90017083010183010A");
     struct pin_set *ps = &f->img.pins;
     set_pin(&ps->pins[0], 0x01, FX_PIN1, 3, FX_PUK1);
     set_pin(&ps->pins[1], 0x81, FX_PIN2, 3, NULL);

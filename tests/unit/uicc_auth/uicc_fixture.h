@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "card/card.h"
+#include "card/fs.h"
 #include "card/profile_image.h"
 #include "card/store.h"
 #include "card/uicc.h"
@@ -43,6 +44,12 @@ struct fx {
 /* Build the default image (test algorithm K = 000102..0F on both ADFs, SQN check on,
  * 5 IND bits, no delta). */
 void fx_build(struct fx *f);
+
+/* Add a file to f->img.fs (hex data / AID / PIN status template, NULL for none; link
+ * FS_NONE or the index of the EF / DF it shows); asserts success, returns its index. */
+int fx_add_file(struct fx *f, enum fs_type type, uint16_t fid, int parent, int link,
+                const char *aid_hex, const char *data_hex, uint16_t rec_len,
+                uint16_t rec_count, uint32_t size, const char *pinstat_hex);
 
 /* Save the image in the store (slot FX_SLOT), open the card and enable the profile. */
 void fx_start(struct fx *f);

@@ -2,8 +2,9 @@
  * describes, seen by a terminal through card_transmit().
  *
  * For every profile of <shared>/profiles/ts48 (and the project's own full-milenage and
- * full-tuak DERs, EUICC_EMU_PROFILES): a real download (tests/common/download_driver),
- * ES10c Enable, then on the basic channel and on a logical channel opened with MANAGE
+ * full-tuak DERs, EUICC_EMU_PROFILES): a real download (tests/common/download_driver)
+ * or, for the TS.48 profiles a second time, the direct preload path (isdp_preload, what
+ * `euicc-emu --preload FILE` uses), then ES10c Enable, and the same checks for both: then on the basic channel and on a logical channel opened with MANAGE
  * CHANNEL: SELECT MF (FCP), EF.ICCID = the header's ICCID, EF.DIR lists the USIM (and
  * ISIM) AIDs, SELECT ADF.USIM by full and partial AID, EF.IMSI = the usim PE's content,
  * VERIFY without data = the pinCodes PE's state, AUTHENTICATE (3G) with a network-side
@@ -30,6 +31,7 @@
 
 #include "card/card.h"
 #include "card/tlv.h"
+#include "isd-p/isdp.h"
 #include "tests/common/download_driver.h"
 #include "tests/common/test_util.h"
 
@@ -716,15 +718,27 @@ static void install(struct t *t, const struct prof *p)
                  r.sw, (long long)r.pir.reason);
 }
 
-/* The whole walk for one profile on a fresh card. */
-static void one_profile(const struct prof *p)
+/* Install by the direct preload path (euicc-emu --preload): operational, disabled. */
+static void preload(struct t *t, const struct prof *p)
+{
+    char err[256] = "";
+    int rc = isdp_preload(t->d.card, p->upp, p->len, err, sizeof err);
+    if (rc != ISDP_PRELOAD_OK)
+        fail_msg("%s: preload failed (%d): %s", p->name, rc, err);
+}
+
+/* The whole walk for one profile on a fresh card, installed by download or preload. */
+static void one_profile(const struct prof *p, bool by_preload)
 {
     struct t *t = calloc(1, sizeof *t);
     uint8_t buf[64], wrong[8];
     struct aids a;
     assert_non_null(t);
     open_card(t);
-    install(t, p);
+    if (by_preload)
+        preload(t, p);
+    else
+        install(t, p);
     assert_int_equal(dl_enable(&t->d, p->x.iccid), 0);
     /* the basic channel, then a logical channel opened by MANAGE CHANNEL */
     terminal_walk(t, 0, &p->x, false);
@@ -785,7 +799,7 @@ static void one_profile(const struct prof *p)
     free(t);
 }
 
-static void run_all(bool own)
+static void run_all(bool own, bool by_preload)
 {
     struct prof *p = calloc(12, sizeof *p);
     assert_non_null(p);
@@ -802,9 +816,10 @@ static void run_all(bool own)
         print_message("  %s (algorithm %d, PIN1 %s %u/%u, ISIM %s)\n", p[i].name, p[i].x.alg,
                       p[i].x.pin1.enabled ? "enabled" : "disabled", p[i].x.pin1.left,
                       p[i].x.pin1.max, p[i].x.has_isim ? "yes" : "no");
-        one_profile(&p[i]);
+        one_profile(&p[i], by_preload);
     }
-    print_message("%zu profiles downloaded, enabled and walked on 2 channels\n", n);
+    print_message("%zu profiles %s, enabled and walked on 2 channels\n", n,
+                  by_preload ? "preloaded" : "downloaded");
     free_profiles(p, n);
     free(p);
 }
@@ -812,13 +827,20 @@ static void run_all(bool own)
 static void test_ts48_profiles(void **state)
 {
     (void)state;
-    run_all(false);
+    run_all(false, false);
+}
+
+/* The same profiles through the direct preload path (isd-p/isdp_preload.c). */
+static void test_ts48_preload(void **state)
+{
+    (void)state;
+    run_all(false, true);
 }
 
 static void test_own_profiles(void **state)
 {
     (void)state;
-    run_all(true);
+    run_all(true, false);
 }
 
 /* Two profiles on one card: separate file systems and PIN states. */
@@ -902,6 +924,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_milenage_set1_self),
         cmocka_unit_test(test_ts48_profiles),
+        cmocka_unit_test(test_ts48_preload),
         cmocka_unit_test(test_own_profiles),
         cmocka_unit_test(test_two_profiles),
     };
