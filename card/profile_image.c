@@ -11,6 +11,7 @@
  *                      c[5][16] varint(tuak_iterations) mac/res/ck/ik lengths
  *                      sqn_check ind_bits sqn_delta(8, big-endian)        (secrets)
  *   base + 4           SDs: n, per SD: aid_len aid varint(keys_len) keys  (secrets)
+ *   base + 5           connectivityParameters of the SAIP header (absent when none)
  *   base + 0x10 + n    SQN array of NAA n (6 * SQN_ARRAY), absent when all zero
  *   base + 0x100 + i   fs_file_state_encode of file i, absent when default
  * The same emitter writes the objects (save) and counts them (profile_image_size), so the
@@ -32,6 +33,7 @@
 #define OBJ_PINS   2u
 #define OBJ_NAA    3u
 #define OBJ_SD     4u
+#define OBJ_CONN   5u
 #define OBJ_SQN    0x10u
 #define OBJ_FILE   0x100u
 #define OBJ_LAST   0xFFFFu
@@ -283,6 +285,8 @@ static void emit_image(struct sink *k, const struct profile_image *img)
     enc_sd(b, img);
     emit_wbuf(k, OBJ_SD, b);
     free(b);
+    if (img->connectivity_len)
+        emit(k, OBJ_CONN, img->connectivity, img->connectivity_len);
     for (size_t n = 0; n < img->n_naa && n < NAA_MAX; n++)
         if (!sqn_is_zero(&img->naa[n]))
             emit(k, OBJ_SQN + (uint32_t)n, &img->naa[n].sqn[0][0], SQN_OBJ_LEN);
@@ -600,11 +604,31 @@ int profile_image_load(struct store *s, uint8_t slot, struct profile_image *img)
         rc = load_obj(s, base + OBJ_NAA, img, dec_naa);
     if (rc == STORE_OK)
         rc = load_obj(s, base + OBJ_SD, img, dec_sd);
+    if (rc == STORE_OK) {
+        rc = profile_image_connectivity(s, slot, img->connectivity, sizeof img->connectivity,
+                                        &img->connectivity_len);
+        if (rc == STORE_ENOTFOUND)
+            rc = STORE_OK;
+    }
     if (rc == STORE_OK)
         rc = load_sqn(s, base, img);
     if (rc == STORE_OK)
         rc = load_files(s, base, img);
     if (rc != STORE_OK)
         profile_image_free(img);
+    return rc;
+}
+
+int profile_image_connectivity(struct store *s, uint8_t slot, uint8_t *out, size_t cap,
+                               size_t *len)
+{
+    if (!s || slot == 0)
+        return STORE_EINVAL;
+    *len = 0;
+    int rc = store_get(s, SID_PROFILE_DATA(slot) + OBJ_CONN, out, cap, len);
+    if (rc == STORE_ETOOSMALL) {
+        *len = 0;
+        return STORE_ECORRUPT;
+    }
     return rc;
 }

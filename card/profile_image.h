@@ -41,6 +41,8 @@ struct security_domain {
     size_t keys_len;
 };
 
+#define CONNECTIVITY_MAX 512   /* SAIP header connectivityParameters kept (octets) */
+
 struct profile_image {
     struct fs fs;
     struct pin_set pins;
@@ -48,6 +50,9 @@ struct profile_image {
     size_t n_naa;
     struct security_domain sd[SD_MAX];
     size_t n_sd;
+    /* SAIP ProfileHeader connectivityParameters (SGP.32 GetConnectivityParameters) */
+    uint8_t connectivity[CONNECTIVITY_MAX];
+    size_t connectivity_len;
 };
 
 /* Empty image. */
@@ -73,6 +78,11 @@ int profile_image_save_pins(struct store *s, uint8_t slot, const struct profile_
 /* Persist one NAA's SQN array. */
 int profile_image_save_sqn(struct store *s, uint8_t slot, const struct profile_image *img,
                            size_t naa);
+
+/* A slot's connectivityParameters without loading the whole image: STORE_OK with *len
+ * octets in out[0..cap), STORE_ENOTFOUND when the profile has none, or a store error. */
+int profile_image_connectivity(struct store *s, uint8_t slot, uint8_t *out, size_t cap,
+                               size_t *len);
 
 /* Octets the image takes in the store (memory accounting). */
 size_t profile_image_size(const struct profile_image *img);

@@ -31,9 +31,12 @@
  *   noSessionContext (4): this card keeps no "profile just downloaded, not yet enabled"
  *   context to enable.
  * - ProfileRollback: rollbackNotAllowed (1) unless an enable PSMO with rollbackFlag left
- *   r->rollback.pending (euicc_package.c); then the profile enabled before it is
- *   enabled again (or the PSMO's profile disabled when none was), in one transaction.
- *   The optional eUICCPackageResult is not returned.
+ *   a rollback point (profile_rollback.h; persisted, so it survives the REFRESH / reset /
+ *   power loss that follows an enable — the moment a rollback is needed); then the profile
+ *   enabled before it is enabled again (or the PSMO's profile disabled when none was) and
+ *   the point removed, in one transaction. The next eUICC Package, a memory reset and the
+ *   fallback / emergency switches also remove it. The optional eUICCPackageResult is not
+ *   returned.
  * - Fallback (§5.9.20/21): the Fallback Profile is the one whose fallbackAttribute
  *   the eIM set (setFallbackAttribute PSMO, euicc_package.c). ExecuteFallbackMechanism:
  *   ecallActive (104) while the Emergency Profile is enabled; fallbackNotAvailable (6)
@@ -64,8 +67,12 @@
  *   their types have no such value); psmoList packages get EuiccPackageErrorSigned
  *   ecallActive (euicc_package.c); local ES10c Enable/Disable/DeleteProfile answer
  *   disallowedByPolicy (3) (their result types have no ecallActive).
- * - GetConnectivityParameters: parametersNotAvailable (1) (no connectivity parameters
- *   are kept from profile metadata).
+ * - GetConnectivityParameters: the enabled profile's SAIP ProfileHeader
+ *   connectivityParameters (ppi/pe_header.c keeps them in the profile image) as httpParams:
+ *   BF5F {A0 {81 octets}}. SAIP defines the header field as a plain OCTET STRING and
+ *   SGP.32 ConnectivityParameters has one component (httpParams, "also used for CoAP"),
+ *   so the octets are passed through unchanged. No enabled profile, or one without them →
+ *   parametersNotAvailable (1); a store failure → undefinedError (127).
  * - Guard: with an eIM associated, ES10c EnableProfile / DisableProfile / DeleteProfile
  *   answer disallowedByPolicy (3) without looking further (SGP.32: profile state
  *   changes come from the eIM as PSMOs). GetProfilesInfo and SetNickname change no
@@ -76,10 +83,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "card/profile_image.h"
 #include "card/store.h"
 #include "card/uicc.h"
 #include "isd-r/eim_config.h"
 #include "isd-r/isdr_internal.h"
+#include "isd-r/profile_rollback.h"
 #include "isd-r/notifications.h"
 #include "isd-r/profile_table.h"
 
@@ -156,6 +165,8 @@ static int reset_in_tx(struct isdr *r, const struct reset_plan *p, struct reset_
     }
     if (p->immediate)
         rc = store_delete(r->store, SID_ISDR_IMMEDIATE_ENABLE);
+    if (rc == STORE_OK)
+        rc = rollback_point_clear(r->store);
     return rc;
 }
 
@@ -199,7 +210,6 @@ static int run_reset(struct isdr *r, uint32_t tag, const struct reset_plan *p,
     if (rc != STORE_OK) {
         res.main = res.eim = res.immediate = RESULT_UNDEFINED_ERROR;
     } else {
-        r->rollback.pending = false;
         uicc_load_enabled(r->card);       /* a deleted enabled profile leaves the UICC */
     }
     r->outcome = res.main == RESET_RESULT_OK ? "ok" :
@@ -349,30 +359,34 @@ int es10b_immediate_enable(struct isdr *r, const struct tlv *req, struct tlv_wri
 }
 
 /* The rollback's state changes inside the open transaction: a result code or -1. */
-static int rollback_in_tx(struct isdr *r)
+static int rollback_in_tx(struct isdr *r, const struct rollback_point *rp)
 {
-    if (r->rollback.had_previous) {
-        /* enabling the previous profile disables the PSMO's one implicitly */
-        int rc = isdr_state_change_in_tx(r, ISDR_STATE_ENABLE, r->rollback.previous_iccid);
-        return rc == 0 ? RESULT_OK : rc < 0 ? -1 : RESULT_UNDEFINED_ERROR;
-    }
-    int rc = isdr_state_change_in_tx(r, ISDR_STATE_DISABLE, r->rollback.enabled_iccid);
-    return rc == 0 ? RESULT_OK : rc < 0 ? -1 : RESULT_UNDEFINED_ERROR;
+    int rc;
+    if (rp->had_previous)   /* enabling the previous profile disables the PSMO's one */
+        rc = isdr_state_change_in_tx(r, ISDR_STATE_ENABLE, rp->previous_iccid);
+    else
+        rc = isdr_state_change_in_tx(r, ISDR_STATE_DISABLE, rp->enabled_iccid);
+    if (rc < 0)
+        return -1;
+    if (rc != 0)
+        return RESULT_UNDEFINED_ERROR;
+    return rollback_point_clear(r->store) == STORE_OK ? RESULT_OK : -1;
 }
 
 int es10b_profile_rollback(struct isdr *r, const struct tlv *req, struct tlv_writer *resp)
 {
     int result;
+    struct rollback_point rp;
     if (!refresh_request(req, false))
         return ISDR_EMALFORMED;
-    if (!r->rollback.pending) {
+    int q = rollback_point_get(r->store, &rp);
+    if (q == STORE_ENOTFOUND) {
         result = ROLLBACK_NOT_ALLOWED;
-    } else if (store_begin(r->store) != STORE_OK) {
+    } else if (q != STORE_OK || store_begin(r->store) != STORE_OK) {
         result = RESULT_UNDEFINED_ERROR;
     } else {
-        result = rollback_in_tx(r);
+        result = rollback_in_tx(r, &rp);
         if (result == RESULT_OK && store_commit(r->store) == STORE_OK) {
-            r->rollback.pending = false;
             uicc_load_enabled(r->card);
         } else {
             if (result != RESULT_OK)
@@ -391,30 +405,17 @@ int es10b_profile_rollback(struct isdr *r, const struct tlv *req, struct tlv_wri
 
 /* ---- fallback and emergency (SGP.32 §5.9.20-23) ---- */
 
-/* The enabled profile, if any: 1 found, 0 none, -1 store failure. */
-static int find_enabled(struct isdr *r, struct profile_record *out)
-{
-    uint8_t slot = 0;
-    int rc;
-    while ((rc = profile_next(r->store, slot, out)) == STORE_OK) {
-        if (out->state == PROFILE_ENABLED)
-            return 1;
-        slot = out->slot;
-    }
-    return rc == STORE_ENOTFOUND ? 0 : -1;
-}
-
 /* Make the profile iccid (NULL: none) the enabled one inside the open transaction: the
  * enabled profile, when another, is disabled first with its notifications, whatever its
  * PPR1 (see the decisions). scratch is a work record. 0 or -1. */
 static int switch_to(struct isdr *r, const uint8_t *iccid, struct profile_record *scratch)
 {
-    int rc = find_enabled(r, scratch);
-    if (rc < 0)
+    int rc = profile_find_enabled(r->store, 0, scratch);
+    if (rc != STORE_OK && rc != STORE_ENOTFOUND)
         return -1;
-    if (rc == 1 && iccid && memcmp(scratch->iccid, iccid, PROFILE_ICCID_LEN) == 0)
+    if (rc == STORE_OK && iccid && memcmp(scratch->iccid, iccid, PROFILE_ICCID_LEN) == 0)
         return 0;
-    if (rc == 1) {
+    if (rc == STORE_OK) {
         scratch->state = PROFILE_DISABLED;
         if (profile_save(r->store, scratch) != STORE_OK ||
             es10c_profile_notify(r, scratch, NOTIF_EVENT_DISABLE) != 0)
@@ -441,8 +442,9 @@ static int enter_episode(struct isdr *r, struct profile_record *p, uint8_t activ
                          uint8_t return_bit)
 {
     uint8_t target[PROFILE_ICCID_LEN], prev[PROFILE_ICCID_LEN];
-    int had = find_enabled(r, p + 1);
-    if (had < 0 || profile_clear_iot(r->store, (uint8_t)(active_bit | return_bit)) != STORE_OK)
+    int q = profile_find_enabled(r->store, 0, p + 1);
+    bool had = q == STORE_OK;
+    if ((q != STORE_OK && q != STORE_ENOTFOUND) || profile_clear_iot(r->store, (uint8_t)(active_bit | return_bit)) != STORE_OK)
         return -1;
     memcpy(target, p->iccid, sizeof target);
     if (had)
@@ -550,8 +552,10 @@ static int run_episode(struct isdr *r, const struct tlv *req, struct tlv_writer 
     int result = RESULT_UNDEFINED_ERROR;
     if (p && store_begin(r->store) == STORE_OK) {
         result = fn(r, p);
+        /* the state the rollback point knew is gone */
+        if (result == RESULT_OK && rollback_point_clear(r->store) != STORE_OK)
+            result = -1;
         if (result == RESULT_OK && store_commit(r->store) == STORE_OK) {
-            r->rollback.pending = false;    /* the state the rollback knew is gone */
             uicc_load_enabled(r->card);
         } else {
             if (result != RESULT_OK)
@@ -595,10 +599,26 @@ int es10b_get_connectivity_parameters(struct isdr *r, const struct tlv *req,
 {
     if (req->len != 0)
         return ISDR_EMALFORMED;
-    r->outcome = "parametersNotAvailable";
+    struct profile_record *p = malloc(sizeof *p);
+    uint8_t *params = malloc(CONNECTIVITY_MAX);
+    size_t len = 0;
+    int rc = p && params ? profile_find_enabled(r->store, 0, p) : STORE_ENOMEM;
+    if (rc == STORE_OK)
+        rc = profile_image_connectivity(r->store, p->slot, params, CONNECTIVITY_MAX, &len);
     tlv_open(resp, 0xBF5F);
-    tlv_put_int(resp, 0x81, PARAMETERS_NOT_AVAILABLE);
+    if (rc == STORE_OK) {
+        r->outcome = "ok";
+        tlv_open(resp, 0xA0);                       /* connectivityParameters */
+        tlv_put(resp, 0x81, params, len);           /* httpParams */
+        tlv_close(resp);
+    } else {
+        bool none = rc == STORE_ENOTFOUND;
+        r->outcome = none ? "parametersNotAvailable" : "undefinedError";
+        tlv_put_int(resp, 0x81, none ? PARAMETERS_NOT_AVAILABLE : RESULT_UNDEFINED_ERROR);
+    }
     tlv_close(resp);
+    free(p);
+    free(params);
     return ISDR_OK;
 }
 

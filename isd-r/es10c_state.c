@@ -146,19 +146,6 @@ int es10c_profile_notify(struct isdr *r, const struct profile_record *p, int eve
     return 0;
 }
 
-/* The enabled profile other than slot, if any: 1 found, 0 none, -1 store error. */
-static int find_enabled(struct isdr *r, uint8_t except, struct profile_record *out)
-{
-    uint8_t slot = 0;
-    int rc;
-    while ((rc = profile_next(r->store, slot, out)) == STORE_OK) {
-        slot = out->slot;
-        if (slot != except && out->state == PROFILE_ENABLED)
-            return 1;
-    }
-    return rc == STORE_ENOTFOUND ? 0 : -1;
-}
-
 /* Put p into state, with its notification, inside the open transaction. */
 static int change_state(struct isdr *r, struct profile_record *p, uint8_t state)
 {
@@ -195,13 +182,14 @@ static int enable_in_tx(struct isdr *r, const struct target *t)
         result = -1;
     } else if (p->state != PROFILE_DISABLED) {
         result = RESULT_WRONG_STATE;
-    } else if ((rc = find_enabled(r, p->slot, old)) < 0) {
+    } else if ((rc = profile_find_enabled(r->store, p->slot, old)) != STORE_OK &&
+               rc != STORE_ENOTFOUND) {
         result = -1;
-    } else if (rc == 1 && (old->ppr & PPR1_DISABLING_NOT_ALLOWED)) {
+    } else if (rc == STORE_OK && (old->ppr & PPR1_DISABLING_NOT_ALLOWED)) {
         result = RESULT_DISALLOWED_BY_POLICY;
     } else {
         int op = 0;
-        if (rc == 1)
+        if (rc == STORE_OK)
             op = change_state(r, old, PROFILE_DISABLED);
         if (op == 0)
             op = change_state(r, p, PROFILE_ENABLED);

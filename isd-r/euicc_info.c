@@ -161,14 +161,7 @@ int euicc_info2_write(struct isdr *r, struct tlv_writer *w)
 static bool has_enabled_profile(struct isdr *r)
 {
     struct profile_record *p = malloc(sizeof *p);
-    uint8_t slot = 0;
-    bool found = false;
-    if (!p)
-        return false;
-    while (!found && profile_next(r->store, slot, p) == STORE_OK) {
-        slot = p->slot;
-        found = p->state == PROFILE_ENABLED;
-    }
+    bool found = p && profile_find_enabled(r->store, 0, p) == STORE_OK;
     free(p);
     return found;
 }

@@ -32,8 +32,8 @@
  *   "|| eimSignature" is not produced: onomondo-eim verifies the token form). The key is
  *   the eUICC key of the eIM's euiccCiPKId when it names a CI the card can sign for,
  *   else the first such CI.
- * - enable with rollbackFlag records the rollback point in r->rollback (RAM, see
- *   isdr_internal.h; ES10b.ProfileRollback uses it); rollbackNotAvailable is never
+ * - enable with rollbackFlag records the rollback point (profile_rollback.h, persisted in
+ *   the package's transaction; ES10b.ProfileRollback uses it); rollbackNotAvailable is never
  *   answered.
  * - listProfileInfo without a tagList uses the SGP.32 default list
  *   5A 4F 9F70 91 92 95 9F7B 9F26 9F67 (fields the card does not hold are left out).
@@ -76,6 +76,7 @@
 #include "crypto/x509.h"
 #include "ecasd/ecasd.h"
 #include "isd-r/eim_config.h"
+#include "isd-r/profile_rollback.h"
 #include "isd-r/isdr_internal.h"
 #include "isd-r/notifications.h"
 #include "isd-r/profile_table.h"
@@ -384,15 +385,11 @@ static int psmo_state(struct isdr *r, const struct tlv *t, struct run *run,
     bool had_previous = false;
     if (op == ISDR_STATE_ENABLE && has_rollback_flag(t)) {
         /* the rollback point: the profile enabled before this PSMO */
-        uint8_t slot = 0;
-        int q;
         prev = malloc(sizeof *prev);
         if (!prev)
             return -1;
-        while ((q = profile_next(r->store, slot, prev)) == STORE_OK && !had_previous) {
-            slot = prev->slot;
-            had_previous = prev->state == PROFILE_ENABLED;
-        }
+        int q = profile_find_enabled(r->store, 0, prev);
+        had_previous = q == STORE_OK;
         if (q != STORE_OK && q != STORE_ENOTFOUND) {
             free(prev);
             return -1;
@@ -406,11 +403,12 @@ static int psmo_state(struct isdr *r, const struct tlv *t, struct run *run,
         profile_clear_iot(r->store, PROFILE_IOT_EPISODE) != STORE_OK)
         result = -1;
     if (result == R_OK && prev) {
-        r->rollback.pending = true;
-        r->rollback.had_previous = had_previous;
+        struct rollback_point rp = { .had_previous = had_previous };
         if (had_previous)
-            memcpy(r->rollback.previous_iccid, prev->iccid, PROFILE_ICCID_LEN);
-        memcpy(r->rollback.enabled_iccid, iccid, PROFILE_ICCID_LEN);
+            memcpy(rp.previous_iccid, prev->iccid, PROFILE_ICCID_LEN);
+        memcpy(rp.enabled_iccid, iccid, PROFILE_ICCID_LEN);
+        if (rollback_point_set(r->store, &rp) != STORE_OK)
+            result = -1;
     }
     free(prev);
     if (result < 0)
@@ -872,8 +870,10 @@ static int execute(struct isdr *r, const struct package *pk, struct eim_config *
     tlv_writer_init(&w, results, RESULTS_MAX);
     if (store_begin(r->store) != STORE_OK)
         goto out;
-    r->rollback.pending = false;      /* a new package ends the rollback window */
-    run_list(r, pk, &run, &w);
+    if (rollback_point_clear(r->store) != STORE_OK)   /* a new package ends the window */
+        run.failed = true;
+    else
+        run_list(r, pk, &run, &w);
     if (!run.failed && w.overflow) {
         /* the results do not fit one answer: keep the effects, say so */
         tlv_writer_init(&w, results, RESULTS_MAX);
@@ -887,11 +887,11 @@ static int execute(struct isdr *r, const struct package *pk, struct eim_config *
         /* nothing of the package stays; the counter is used: answer that it did not run */
         store_abort(r->store);
         run.state_changed = false;
-        r->rollback.pending = false;
         tlv_writer_init(&w, results, RESULTS_MAX);
         tlv_put_int(&w, 0x02, PT_UNDEFINED);
         if (store_begin(r->store) == STORE_OK) {
-            if (make_result(r, pk, c, counter, results, w.len, epr, EPR_RECORD_MAX,
+            if (rollback_point_clear(r->store) == STORE_OK &&
+                make_result(r, pk, c, counter, results, w.len, epr, EPR_RECORD_MAX,
                             &epr_len) == 0 && store_commit(r->store) == STORE_OK)
                 rc = 0;
             else

@@ -29,6 +29,8 @@ struct ecasd;
                                    * request / configureImmediateEnable PSMO {80? 81? 82?}
                                    * as isdr_immediate_enable_save() checked it */
 
+#define SID_ISDR_ROLLBACK     (SID_ISDR_FIRST + 5u) /* SGP.32 rollback point (profile_rollback.c) */
+
 #define ISDR_ROOT_DS_DEFAULT  "lpa.ds.gsma.com"
 #define ISDR_ADDRESS_MAX      255u   /* octets of a stored FQDN */
 #define ISDR_RAT_MAX          2048u
@@ -59,15 +61,6 @@ struct isdr {
     uint8_t ot_pk[65];
     struct isdp_load *load;     /* LoadBoundProfilePackage in progress (isd-p) */
     const char *outcome;        /* spec name of the last handler's result (trace) */
-    /* SGP.32 ProfileRollback: set by an enable PSMO that carried rollbackFlag (the
-     * profile enabled before it, if any, is where a rollback returns); cleared by the
-     * next package or by the rollback. RAM only: a reset ends the rollback window. */
-    struct {
-        bool pending;
-        bool had_previous;                  /* a profile was enabled before the PSMO */
-        uint8_t previous_iccid[10];
-        uint8_t enabled_iccid[10];          /* the profile the PSMO enabled */
-    } rollback;
 };
 
 typedef int (*isdr_handler)(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);

@@ -269,35 +269,62 @@ int profile_next(struct store *s, uint8_t after, struct profile_record *out)
     return profile_load(s, (uint8_t)(id - SID_PROFILE_FIRST), out);
 }
 
-int profile_find_iccid(struct store *s, const uint8_t iccid[PROFILE_ICCID_LEN],
-                       struct profile_record *out)
+/* The first profile (in slot order) that match accepts: STORE_OK, STORE_ENOTFOUND or a
+ * store error. */
+typedef bool (*profile_match)(const struct profile_record *p, const void *ctx);
+
+static int find_first(struct store *s, profile_match match, const void *ctx,
+                      struct profile_record *out)
 {
     int rc;
     uint8_t slot = 0;
     while ((rc = profile_next(s, slot, out)) == STORE_OK) {
-        if (memcmp(out->iccid, iccid, PROFILE_ICCID_LEN) == 0)
+        if (match(out, ctx))
             return STORE_OK;
         slot = out->slot;
     }
     return rc;
+}
+
+static bool match_iccid(const struct profile_record *p, const void *iccid)
+{
+    return memcmp(p->iccid, iccid, PROFILE_ICCID_LEN) == 0;
+}
+
+int profile_find_iccid(struct store *s, const uint8_t iccid[PROFILE_ICCID_LEN],
+                       struct profile_record *out)
+{
+    return find_first(s, match_iccid, iccid, out);
+}
+
+struct aid_ref { const uint8_t *aid; size_t len; };
+
+static bool match_aid(const struct profile_record *p, const void *ctx)
+{
+    const struct aid_ref *a = ctx;
+    return p->aid_len == a->len && memcmp(p->aid, a->aid, a->len) == 0;
 }
 
 int profile_find_aid(struct store *s, const uint8_t *aid, size_t len,
                      struct profile_record *out)
 {
-    int rc;
-    uint8_t slot = 0;
-    while ((rc = profile_next(s, slot, out)) == STORE_OK) {
-        if (out->aid_len == len && memcmp(out->aid, aid, len) == 0)
-            return STORE_OK;
-        slot = out->slot;
-    }
-    return rc;
+    const struct aid_ref a = { aid, len };
+    return find_first(s, match_aid, &a, out);
 }
 
-static bool in_role(const struct profile_record *p, enum profile_iot_role role)
+static bool match_enabled(const struct profile_record *p, const void *except)
 {
-    switch (role) {
+    return p->state == PROFILE_ENABLED && p->slot != *(const uint8_t *)except;
+}
+
+int profile_find_enabled(struct store *s, uint8_t except, struct profile_record *out)
+{
+    return find_first(s, match_enabled, &except, out);
+}
+
+static bool in_role(const struct profile_record *p, const void *ctx)
+{
+    switch (*(const enum profile_iot_role *)ctx) {
     case PROFILE_ROLE_FALLBACK: return p->fallback_attribute;
     case PROFILE_ROLE_EMERGENCY:
         return (p->present & PROFILE_HAS_ECALL) && p->ecall_indication;
@@ -309,14 +336,7 @@ static bool in_role(const struct profile_record *p, enum profile_iot_role role)
 
 int profile_find_iot(struct store *s, enum profile_iot_role role, struct profile_record *out)
 {
-    int rc;
-    uint8_t slot = 0;
-    while ((rc = profile_next(s, slot, out)) == STORE_OK) {
-        if (in_role(out, role))
-            return STORE_OK;
-        slot = out->slot;
-    }
-    return rc;
+    return find_first(s, in_role, &role, out);
 }
 
 int profile_ecall_active(struct store *s, bool *yes)

@@ -108,6 +108,10 @@ int profile_find_iccid(struct store *s, const uint8_t iccid[PROFILE_ICCID_LEN],
 int profile_find_aid(struct store *s, const uint8_t *aid, size_t len,
                      struct profile_record *out);
 
+/* The enabled profile in a slot other than except (0: any slot). 0, STORE_ENOTFOUND or a
+ * store error. */
+int profile_find_enabled(struct store *s, uint8_t except, struct profile_record *out);
+
 /* The first profile (by slot) in role. 0, STORE_ENOTFOUND, or another STORE_E* code. */
 int profile_find_iot(struct store *s, enum profile_iot_role role, struct profile_record *out);
 

@@ -13,6 +13,11 @@
  * dns-resolution, scp11, s16mode, eaka, unknown) is refused with feature-not-supported
  * and the service's tag number as additional-information.
  *
+ * connectivityParameters (87, an OCTET STRING whose content SAIP leaves to SGP.32) is kept
+ * as it is in the profile image (card/profile_image.h, at most CONNECTIVITY_MAX octets;
+ * longer → feature-not-supported) and answered by ES10b.GetConnectivityParameters while
+ * the profile is enabled.
+ *
  * At the end of the install (ppi_services_finish, called by ppi_install_finish before
  * the image can be committed; the table trimming also runs after every usim / isim /
  * iot PE, so that the memory accounting during the install sees the final content):
@@ -233,11 +238,17 @@ int pe_header(struct ppi_ctx *c, const struct tlv *pe)
                 return pe_fail(c, pe, &t, ST_INVALID_FORMAT);
             break;
         }
+        case 0x87:         /* connectivityParameters: kept for GetConnectivityParameters */
+            if (t.len == 0 || t.len > sizeof c->img.connectivity)
+                return pe_fail(c, pe, &t, ST_FEATURE_NOT_SUPPORTED);
+            memcpy(c->img.connectivity, t.value, t.len);
+            c->img.connectivity_len = t.len;
+            break;
         case 0xA8:         /* eUICC-Mandatory-AIDs: the card has no such applications */
             if (t.len != 0)
                 return pe_fail(c, pe, &t, ST_FEATURE_NOT_SUPPORTED);
             break;
-        default:           /* profileType, pol, connectivityParameters, AIDs, iotOptions */
+        default:           /* profileType, pol, iotOptions */
             break;
         }
     }

@@ -26,6 +26,7 @@ A0 {                                    # header
     06 oid:2.23.143.1.2.1               #   MF
     06 oid:2.23.143.1.2.4.2             #   ADF.USIM v2
   }
+  87 "https://eim.example.com:8443"     # connectivityParameters (SGP.32 httpParams)
   A9 {                                  # iotOptions
     80 1002FFFFFFFF89                   #   pix of the USIM AID
   }

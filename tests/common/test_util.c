@@ -41,6 +41,28 @@ uint8_t *tu_read_file(const char *path, size_t *len)
     return b;
 }
 
+static void ts48_path(const char *name, char *p, size_t cap)
+{
+    snprintf(p, cap, "%s/profiles/ts48/%s", tu_shared_dir(), name);
+}
+
+uint8_t *tu_read_ts48(const char *name, size_t *len)
+{
+    char p[900];
+    ts48_path(name, p, sizeof p);
+    return tu_read_file(p, len);
+}
+
+uint8_t *tu_load_ts48(const char *name, size_t *len)
+{
+    char p[900];
+    ts48_path(name, p, sizeof p);
+    uint8_t *b = tu_read_file(p, len);
+    if (!b)
+        fail_msg("cannot read %s", p);
+    return b;
+}
+
 void tu_write_file(const char *path, const uint8_t *p, size_t len)
 {
     FILE *f = fopen(path, "wb");

@@ -18,6 +18,13 @@ const char *tu_sgp26_dir(void);
  * cannot be read. */
 uint8_t *tu_read_file(const char *path, size_t *len);
 
+/* A TS.48 profile package <shared>/profiles/ts48/name (tu_read_file); NULL when it
+ * cannot be read. */
+uint8_t *tu_read_ts48(const char *name, size_t *len);
+
+/* tu_read_ts48, failing the test (with the path) when the file cannot be read. */
+uint8_t *tu_load_ts48(const char *name, size_t *len);
+
 /* Write len octets to path (created or truncated); fails the test on any error. */
 void tu_write_file(const char *path, const uint8_t *p, size_t len);
 

@@ -11,7 +11,8 @@
 # sim_preload_e2e: the same profile installed by `euicc-emu --preload` (no download), enabled
 # through PC/SC with euicc-smdp --enable, then the same terminal checks.
 
-# sim_upp_values UPP: prints "ICCID_EF_HEX IMSI_HEX" from the UPP's header and usim PEs
+# sim_upp_values UPP: prints "ICCID_EF_HEX IMSI_HEX ICCID_DIGITS" from the UPP's header and
+# usim PEs
 sim_upp_values() {
     python3 - "$1" <<'PY'
 import sys
@@ -27,14 +28,15 @@ def tlvs(b):
         if n & 0x80:
             k = n & 0x7F; n = int.from_bytes(b[i:i + k], 'big'); i += k
         yield t, b[i:i + n]; i += n
-iccid = imsi = None
+iccid = imsi = digits = None
 for t, v in tlvs(d):
     if t == 0xA0 and iccid is None:
         raw = dict(tlvs(v))[0x83]
+        digits = raw.hex().upper().rstrip('F')
         iccid = bytes((x << 4 & 0xF0) | (x >> 4) for x in raw).hex().upper()
     if t == 0xB3:
         imsi = dict(tlvs(dict(tlvs(v))[0xA3]))[0x83].hex().upper()
-print(iccid, imsi)
+print(iccid, imsi, digits)
 PY
 }
 
@@ -64,7 +66,7 @@ sim_e2e() {
         return
     fi
     vals=$(sim_upp_values "$upp") || { fail "sim: cannot read $upp"; return; }
-    read -r iccid imsi <<< "$vals"
+    read -r iccid imsi _ <<< "$vals"
     emu_start "$emu" "$tmp/state-sim" --identity "$shared/sgp26"
     dl_err=""
     if dl_install "$upp" --wait 15 &&
@@ -92,8 +94,7 @@ sim_preload_e2e() {
         return
     fi
     vals=$(sim_upp_values "$upp") || { fail "sim-preload: cannot read $upp"; return; }
-    read -r iccid imsi <<< "$vals"
-    digits=${iccid%%F*}
+    read -r iccid imsi digits <<< "$vals"
     emu_start "$emu" "$tmp/state-sim-preload" --preload "$upp"
     dl_err=""
     if dl_expect "enable" 0 "^EnableProfile $digits: ok$" --wait 15 --enable "$digits"; then

@@ -111,6 +111,33 @@ size_t eimt_add_initial_eim(const struct eimt *e, const char *fqdn, uint8_t *out
     return tlv_writer_ok(&w) ? w.len : 0;
 }
 
+int eimt_parse_add_initial_eim_response(const uint8_t *p, size_t len, int64_t *token,
+                                        int64_t *error)
+{
+    struct tlv top, alt, f;
+    struct tlv_cursor c;
+    bool has_token = false;
+    *token = -1;
+    if (!tlv_parse(p, len, &top) || top.raw_len != len || top.tag != 0xBF57 ||
+        !tlv_parse(top.value, top.len, &alt) || alt.raw_len != top.len)
+        return -1;
+    if (alt.tag == 0x81)
+        return tlv_get_int(alt.value, alt.len, error) ? 1 : -1;
+    if (alt.tag != 0xA0 || !tlv_enter(&alt, &c))
+        return -1;
+    while (tlv_next(&c, &f)) {
+        int64_t v;
+        if (f.tag == 0x84 && tlv_get_int(f.value, f.len, &v)) {
+            if (!has_token)
+                *token = v;
+            has_token = true;
+        } else if (f.tag != 0x05 || f.len != 0) {
+            return -1;
+        }
+    }
+    return c.error ? -1 : 0;
+}
+
 static void iccid_psmo(struct tlv_writer *w, uint32_t tag, const uint8_t iccid[10],
                        bool rollback)
 {

@@ -55,6 +55,13 @@ void eimt_write_config(struct tlv_writer *w, const char *eim_id, const char *fqd
  * initial counterValue. Returns the length, 0 when it does not fit. */
 size_t eimt_add_initial_eim(const struct eimt *e, const char *fqdn, uint8_t *out, size_t cap);
 
+/* Decode an AddInitialEimResponse p[0..len) (BF57 {A0 {84 associationToken | 05 addOk}...}
+ * or BF57 {81 addInitialEimError}): 0 with *token the first associationToken (-1 when
+ * the card gave none), 1 with *error the addInitialEimError code, -1 when it does not
+ * decode. */
+int eimt_parse_add_initial_eim_response(const uint8_t *p, size_t len, int64_t *token,
+                                        int64_t *error);
+
 /* PSMOs (append one to w) */
 void eimt_psmo_enable(struct tlv_writer *w, const uint8_t iccid[10], bool rollback);
 void eimt_psmo_disable(struct tlv_writer *w, const uint8_t iccid[10]);

@@ -40,16 +40,6 @@ struct t {
     uint8_t iccid_a[10], iccid_b[10];
 };
 
-static uint8_t *load_upp(const char *name, size_t *len)
-{
-    char p[900];
-    snprintf(p, sizeof p, "%s/profiles/ts48/%s", dl_shared_dir(), name);
-    uint8_t *b = tu_read_file(p, len);
-    if (!b)
-        fail_msg("cannot read %s", p);
-    return b;
-}
-
 static int setup_cap(void **state, size_t capacity)
 {
     char err[256] = "";
@@ -66,8 +56,8 @@ static int setup_cap(void **state, size_t capacity)
     assert_non_null(t);
     if (dl_open(&t->d, capacity, err, sizeof err) != 0)
         fail_msg("dl_open: %s", err);
-    t->upp_a = load_upp("TS48V1-A-UNIQUE.der", &t->upp_a_len);
-    t->upp_b = load_upp("TS48V1-B-UNIQUE.der", &t->upp_b_len);
+    t->upp_a = tu_load_ts48("TS48V1-A-UNIQUE.der", &t->upp_a_len);
+    t->upp_b = tu_load_ts48("TS48V1-B-UNIQUE.der", &t->upp_b_len);
     assert_int_equal(dl_upp_iccid(t->upp_a, t->upp_a_len, t->iccid_a), 0);
     assert_int_equal(dl_upp_iccid(t->upp_b, t->upp_b_len, t->iccid_b), 0);
     *state = t;
@@ -318,7 +308,7 @@ static void test_every_ts48_profile(void **state)
     qsort(names, nn, sizeof names[0], cmp_str);
     for (size_t i = 0; i < nn; i++) {
         size_t len;
-        uint8_t *upp = load_upp(names[i], &len);
+        uint8_t *upp = tu_load_ts48(names[i], &len);
         for (int rsk = 0; rsk < 2; rsk++) {
             char err[256];
             dl_close(d);

@@ -50,11 +50,11 @@ static void test_traced_download_leaks_nothing(void **state)
     char *trace = NULL;
     size_t trace_len = 0;
     memset(&d, 0, sizeof d);
-    snprintf(path, sizeof path, "%s/profiles/ts48/TS48V1-A-UNIQUE.der", dl_shared_dir());
     size_t upp_len = 0;
-    uint8_t *upp = tu_read_file(path, &upp_len);
+    uint8_t *upp = tu_read_ts48("TS48V1-A-UNIQUE.der", &upp_len);
     if (upp == NULL) {
-        print_message("SKIP: %s absent (set EUICC_EMU_SHARED)\n", path);
+        print_message("SKIP: <shared>/profiles/ts48/TS48V1-A-UNIQUE.der absent "
+                      "(set EUICC_EMU_SHARED)\n");
         skip();
     }
     if (dl_open(&d, 0, err, sizeof err) != 0) {

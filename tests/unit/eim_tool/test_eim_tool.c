@@ -29,8 +29,8 @@
 #include "ecasd/identity.h"
 #include "ecasd/testpki.h"
 #include "tests/common/download_driver.h"
+#include "tests/common/iot_card.h"
 #include "tests/common/test_util.h"
-#include "tests/unit/eim_tool/iot_card.h"
 #include "tools/eim/eim.h"
 
 #define ICCID_HEX "98103254769810325476"
@@ -355,6 +355,43 @@ static void test_parse_result(void **state)
     rng_free(rng);
 }
 
+/* AddInitialEimResponse: ok with one or two tokens or only addOk, the error
+ * alternative, and every malformed form. */
+static void test_parse_add_initial_eim_response(void **state)
+{
+    (void)state;
+    static const struct { const char *hex; int rc; int64_t token, error; } cases[] = {
+        { "BF5705 A003 840101", 0, 1, -2 },
+        { "BF570B A009 840200FF 0500 840102", 0, 255, -2 }, /* the first token */
+        { "BF5704 A002 0500", 0, -1, -2 },                    /* addOk only: no token */
+        { "BF5702 A000", 0, -1, -2 },
+        { "BF5703 810102", 1, -1, 2 },                        /* associatedEimAlreadyExists */
+        { "BF5703 81017F", 1, -1, 127 },
+        { "BF5702 8100", -1, -1, -2 },                        /* empty INTEGER */
+        { "BF2B05 A003 840101", -1, -1, -2 },                 /* not BF57 */
+        { "BF5705 A003 840101 00", -1, -1, -2 },              /* trailing octet */
+        { "BF5705 A003 840101 BF", -1, -1, -2 },
+        { "BF5706 A003 840101", -1, -1, -2 },                 /* truncated */
+        { "BF570A A003 840101 810102", -1, -1, -2 },          /* two alternatives */
+        { "BF5703 820101", -1, -1, -2 },                      /* no such alternative */
+        { "BF5705 A003 850101", -1, -1, -2 },                 /* unknown field */
+        { "BF5705 A003 050100", -1, -1, -2 },                 /* addOk not NULL */
+        { "BF5704 A002 8400", -1, -1, -2 },                   /* empty token */
+        { "BF5705 A003 840201", -1, -1, -2 },                 /* token past the end */
+        { "BF5700", -1, -1, -2 },
+    };
+    uint8_t b[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t token = 99, error = -2;
+        size_t n = tu_unhex(cases[i].hex, b, sizeof b);
+        int rc = eimt_parse_add_initial_eim_response(b, n, &token, &error);
+        if (rc != cases[i].rc || (rc >= 0 && token != cases[i].token) ||
+            error != cases[i].error)
+            fail_msg("%s: rc %d token %lld error %lld", cases[i].hex, rc, (long long)token,
+                     (long long)error);
+    }
+}
+
 /* ---------------------------------------------------------------- with a card */
 
 struct t {
@@ -373,25 +410,15 @@ static int setup(void **state)
     }
     struct t *t = calloc(1, sizeof *t);
     char p[900], err[200];
-    uint8_t req[1024];
-    struct tlv top, a0, tok;
     assert_non_null(t);
     assert_int_equal(iot_card_open(&t->d), 0);
-    snprintf(p, sizeof p, "%s/eIM/SK_S_EIMsign_ECDSA_NIST.pem", t->d.sgp26);
-    assert_int_equal(eimt_init(&t->e, "eIM", p), 0);
+    iot_card_eim_init(&t->d, &t->e, "eIM");
     snprintf(p, sizeof p, "%s/CI/CERT_CI_ECDSA_NIST.der", t->d.sgp26);
     t->ci = x509_load_file(p, err, sizeof err);
     assert_non_null(t->ci);
-    ecasd_eid(card_ecasd(t->d.card), t->eid);
-    memcpy(t->e.eid, t->eid, 16);
+    memcpy(t->eid, t->e.eid, 16);
     /* associate through AddInitialEim */
-    t->e.counter = 1;
-    size_t n = eimt_add_initial_eim(&t->e, NULL, req, sizeof req);
-    assert_int_equal(dl_es10(&t->d, req, n), 0x9000);
-    assert_true(tlv_parse(t->d.resp, t->d.resp_len, &top));
-    assert_true(tlv_find(top.value, top.len, 0xA0, &a0));
-    assert_true(tlv_find(a0.value, a0.len, 0x84, &tok));
-    assert_true(tlv_get_int(tok.value, tok.len, &t->e.token));
+    assert_int_equal(iot_card_associate(&t->d, &t->e, NULL), 0);
     *state = t;
     return 0;
 }
@@ -406,13 +433,6 @@ static int teardown(void **state)
         free(t);
     }
     return 0;
-}
-
-static uint64_t stored_counter(struct t *t)
-{
-    uint64_t v = 0;
-    assert_int_equal(iot_card_eim_counter(&t->d, "eIM", &v), 0);
-    return v;
 }
 
 /* Every tamper kind is refused by the card, as the spec says, and changes nothing;
@@ -437,7 +457,7 @@ static void test_tamper_refused(void **state)
         { EIMT_FAULT_WRONG_TOKEN, EIMT_ERROR_UNSIGNED, 127 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        uint64_t before = stored_counter(t);
+        uint64_t before = iot_card_eim_counter(&t->d, "eIM");
         t->e.counter = before;
         size_t n = eimt_package(&t->e, true, items, w.len, NULL, 0, cases[i].f, pkg,
                                 sizeof pkg);
@@ -449,9 +469,9 @@ static void test_tamper_refused(void **state)
         assert_int_equal(r.code, cases[i].code);
         if (r.kind == EIMT_ERROR_SIGNED)
             assert_true(r.sig_ok);
-        assert_int_equal(stored_counter(t), before);
+        assert_int_equal(iot_card_eim_counter(&t->d, "eIM"), before);
     }
-    t->e.counter = stored_counter(t);
+    t->e.counter = iot_card_eim_counter(&t->d, "eIM");
     size_t n = eimt_package(&t->e, true, items, w.len, NULL, 0, EIMT_FAULT_NONE, pkg,
                             sizeof pkg);
     assert_int_equal(dl_es10(&t->d, pkg, n), 0x9000);
@@ -459,7 +479,7 @@ static void test_tamper_refused(void **state)
                                        &r), 0);
     assert_int_equal(r.kind, EIMT_RESULT_SIGNED);
     assert_true(r.sig_ok);
-    assert_int_equal(stored_counter(t), t->e.counter);
+    assert_int_equal(iot_card_eim_counter(&t->d, "eIM"), t->e.counter);
 }
 
 /* GetCerts (BF56 {A0 {A5 eum, A6 euicc}}) built from two DER certificates. */
@@ -576,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_package_der),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_parse_result),
+        cmocka_unit_test(test_parse_add_initial_eim_response),
         cmocka_unit_test_setup_teardown(test_tamper_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
     };

@@ -26,6 +26,7 @@
 #include "card/tlv.h"
 #include "isd-r/eim_config.h"
 #include "isd-r/isdr_internal.h"
+#include "isd-r/profile_rollback.h"
 #include "isd-r/profile_table.h"
 #include "tests/common/test_util.h"
 
@@ -677,41 +678,72 @@ static void test_immediate_enable(void **state)
     assert_int_equal(es10_hex(f, "BF5A 04 80 02 00 00"), 0x6A80);
 }
 
+/* Record a rollback point as an enable PSMO with rollbackFlag leaves it. */
+static void set_point(struct fx *f, uint8_t prev_slot, uint8_t enabled_slot)
+{
+    struct rollback_point rp = { .had_previous = prev_slot != 0 };
+    struct profile_record *p = malloc(sizeof *p);
+    assert_non_null(p);
+    if (prev_slot) {
+        assert_int_equal(profile_load(f->store, prev_slot, p), STORE_OK);
+        memcpy(rp.previous_iccid, p->iccid, 10);
+    }
+    assert_int_equal(profile_load(f->store, enabled_slot, p), STORE_OK);
+    memcpy(rp.enabled_iccid, p->iccid, 10);
+    free(p);
+    assert_int_equal(store_begin(f->store), STORE_OK);
+    assert_int_equal(rollback_point_set(f->store, &rp), STORE_OK);
+    assert_int_equal(store_commit(f->store), STORE_OK);
+}
+
+static uint8_t slot_state(struct fx *f, uint8_t slot)
+{
+    struct profile_record *p = malloc(sizeof *p);
+    assert_non_null(p);
+    assert_int_equal(profile_load(f->store, slot, p), STORE_OK);
+    uint8_t st = p->state;
+    free(p);
+    return st;
+}
+
 static void test_rollback(void **state)
 {
     FX(state);
+    struct rollback_point rp;
     run_ok(f, "BF58 03 80 01 00", "BF58 03 02 01 01");        /* rollbackNotAllowed */
     assert_int_equal(es10_hex(f, "BF58 00"), 0x6A80);
-    /* a pending rollback (as an enable PSMO with rollbackFlag leaves it) */
     add_profile(f, 1, 0x01, PROFILE_DISABLED);
     add_profile(f, 2, 0x02, PROFILE_ENABLED);
-    struct isdr *r = f->card->isdr;
-    r->rollback.pending = true;
-    r->rollback.had_previous = true;
-    struct profile_record *p = malloc(sizeof *p);
-    assert_non_null(p);
-    assert_int_equal(profile_load(f->store, 1, p), STORE_OK);
-    memcpy(r->rollback.previous_iccid, p->iccid, 10);
-    assert_int_equal(profile_load(f->store, 2, p), STORE_OK);
-    memcpy(r->rollback.enabled_iccid, p->iccid, 10);
+    set_point(f, 1, 2);
+    /* the point is persistent: it survives a power cycle (the REFRESH after an enable) */
+    card_power(f->card, CARD_POWER_OFF);
+    card_power(f->card, CARD_POWER_ON);
+    select_isdr(f);
     run_ok(f, "BF58 03 80 01 00", "BF58 03 02 01 00");
-    assert_int_equal(profile_load(f->store, 1, p), STORE_OK);
-    assert_int_equal(p->state, PROFILE_ENABLED);
-    assert_int_equal(profile_load(f->store, 2, p), STORE_OK);
-    assert_int_equal(p->state, PROFILE_DISABLED);
+    assert_int_equal(slot_state(f, 1), PROFILE_ENABLED);
+    assert_int_equal(slot_state(f, 2), PROFILE_DISABLED);
+    assert_int_equal(rollback_point_get(f->store, &rp), STORE_ENOTFOUND);
     run_ok(f, "BF58 03 80 01 00", "BF58 03 02 01 01");        /* only once */
     /* without a previous profile: the PSMO's profile is disabled */
-    r->rollback.pending = true;
-    r->rollback.had_previous = false;
-    assert_int_equal(profile_load(f->store, 1, p), STORE_OK);
-    memcpy(r->rollback.enabled_iccid, p->iccid, 10);
+    set_point(f, 0, 1);
     run_ok(f, "BF58 03 80 01 00", "BF58 03 02 01 00");
-    assert_int_equal(profile_load(f->store, 1, p), STORE_OK);
-    assert_int_equal(p->state, PROFILE_DISABLED);
-    /* a rollback that cannot run → undefinedError, nothing changed */
-    r->rollback.pending = true;
+    assert_int_equal(slot_state(f, 1), PROFILE_DISABLED);
+    /* a rollback that cannot run (the profile is already disabled) → undefinedError,
+     * nothing changed, the point kept */
+    set_point(f, 0, 1);
     run_ok(f, "BF58 03 80 01 00", "BF58 03 02 01 7F");
-    free(p);
+    assert_int_equal(rollback_point_get(f->store, &rp), STORE_OK);
+    /* a damaged record → undefinedError */
+    assert_int_equal(store_begin(f->store), STORE_OK);
+    assert_int_equal(store_put(f->store, SID_ISDR_ROLLBACK, (const uint8_t *)"\x02", 1),
+                     STORE_OK);
+    assert_int_equal(store_commit(f->store), STORE_OK);
+    assert_int_equal(rollback_point_get(f->store, &rp), STORE_ECORRUPT);
+    run_ok(f, "BF58 03 80 01 00", "BF58 03 02 01 7F");
+    /* a memory reset ends the window */
+    set_point(f, 0, 2);
+    run_ok(f, "BF64 04 82 02 02 04", "BF64 06 80 01 00 81 01 01");   /* resetEimConfigData */
+    assert_int_equal(rollback_point_get(f->store, &rp), STORE_ENOTFOUND);
 }
 
 static void test_fallback_emergency_connectivity(void **state)

@@ -21,10 +21,10 @@
 #include "card/card.h"
 #include "card/store.h"
 #include "card/tlv.h"
-#include "ecasd/ecasd.h"
 #include "isd-r/notifications.h"
 #include "isd-r/profile_table.h"
 #include "tests/common/download_driver.h"
+#include "tests/common/iot_card.h"
 #include "tests/common/test_util.h"
 #include "tools/eim/eim.h"
 
@@ -49,10 +49,8 @@ static const char *const PROFILES[NPROF] = {
 static int download(struct fx *f, const char *name, const struct smdp_iot_metadata *m,
                     uint8_t iccid[10], struct dl_result *res)
 {
-    char p[900];
     size_t len;
-    snprintf(p, sizeof p, "%s/profiles/ts48/%s", dl_shared_dir(), name);
-    uint8_t *upp = tu_read_file(p, &len);
+    uint8_t *upp = tu_read_ts48(name, &len);
     if (!upp)
         return -2;
     assert_int_equal(dl_upp_iccid(upp, len, iccid), 0);
@@ -61,23 +59,6 @@ static int download(struct fx *f, const char *name, const struct smdp_iot_metada
     smdp_set_iot_metadata(f->d.dp, NULL);
     free(upp);
     return rc;
-}
-
-/* A fresh card created in IoT mode on a new memory store of f->d. */
-static void open_iot_card(struct fx *f)
-{
-    char err[256];
-    struct card *c = NULL;
-    assert_int_equal(dl_open(&f->d, 0, err, sizeof err), 0);
-    dl_card_close(&f->d);
-    store_close(f->d.store);
-    assert_int_equal(store_open_memory(&f->d.store), STORE_OK);
-    struct card_config cfg = { .identity_dir = f->d.sgp26, .mode = CARD_MODE_IOT,
-                               .store = f->d.store };
-    assert_int_equal(card_open(&c, &cfg, err, sizeof err), 0);
-    card_close(c);
-    assert_int_equal(dl_card_open(&f->d), 0);
-    assert_int_equal(card_mode(f->d.card), CARD_MODE_IOT);
 }
 
 static int setup(void **state)
@@ -89,7 +70,8 @@ static int setup(void **state)
     }
     struct fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    open_iot_card(f);
+    assert_int_equal(iot_card_open(&f->d), 0);
+    assert_int_equal(card_mode(f->d.card), CARD_MODE_IOT);
     const struct smdp_iot_metadata meta[NPROF] = {
         { 0 },
         { .has_fallback_allowed = true, .fallback_allowed = true },
@@ -107,10 +89,7 @@ static int setup(void **state)
         }
         assert_int_equal(rc, 0);
     }
-    char key[900];
-    snprintf(key, sizeof key, "%s/eIM/SK_S_EIMsign_ECDSA_NIST.pem", f->d.sgp26);
-    assert_int_equal(eimt_init(&f->e, "eIM", key), 0);
-    ecasd_eid(card_ecasd(f->d.card), f->e.eid);
+    iot_card_eim_init(&f->d, &f->e, "eIM");
     *state = f;
     return 0;
 }
@@ -136,41 +115,8 @@ static int teardown(void **state)
 /* AddInitialEim of f->e (counter 1): the card's association token. */
 static void associate(struct fx *f)
 {
-    uint8_t req[1024];
-    struct tlv top, a0, tok;
-    int64_t v;
-    f->e.counter = 1;
-    size_t n = eimt_add_initial_eim(&f->e, "127.0.0.1:8000", req, sizeof req);
-    assert_true(n > 0);
-    assert_int_equal(dl_es10(&f->d, req, n), 0x9000);
-    assert_true(tlv_parse(f->d.resp, f->d.resp_len, &top) && top.tag == 0xBF57);
-    assert_true(tlv_find(top.value, top.len, 0xA0, &a0));
-    assert_true(tlv_find(a0.value, a0.len, 0x84, &tok));
-    assert_true(tlv_get_int(tok.value, tok.len, &v));
-    f->e.token = v;
+    assert_int_equal(iot_card_associate(&f->d, &f->e, "127.0.0.1:8000"), 0);
     f->associated = true;
-}
-
-/* Acknowledge every stored EuiccPackageResult (the card keeps a bounded number). */
-static void drain_results(struct fx *f)
-{
-    static const uint8_t req[] = { 0xBF, 0x2B, 0x04, 0xA0, 0x02, 0x82, 0x00 };
-    uint32_t seqs[64];
-    size_t n = 0;
-    struct tlv top, a2, e;
-    struct tlv_cursor c;
-    assert_int_equal(dl_es10(&f->d, req, sizeof req), 0x9000);
-    assert_true(tlv_parse(f->d.resp, f->d.resp_len, &top));
-    assert_true(tlv_parse(top.value, top.len, &a2) && a2.tag == 0xA2);
-    assert_true(tlv_enter(&a2, &c));
-    while (tlv_next(&c, &e)) {
-        struct eimt_result r;
-        assert_int_equal(eimt_parse_result(e.raw, e.raw_len, f->d.euicc_pk, f->e.token, &r), 0);
-        assert_true(n < 64);
-        seqs[n++] = r.seq;
-    }
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(dl_remove_notification(&f->d, seqs[i]), 0);
 }
 
 /* Send one signed PSMO package (items built by the caller); the decoded answer in r. */
@@ -212,7 +158,7 @@ static int64_t psmo(struct fx *f, enum psmo op, const uint8_t *iccid)
     send_psmos(f, items, w.len, &r);
     assert_int_equal(r.kind, EIMT_RESULT_SIGNED);
     assert_true(eimt_result_code(&r, 0, result_tag[op], &code));
-    drain_results(f);
+    iot_card_drain(&f->d, f->e.token);
     return code;
 }
 
@@ -351,7 +297,7 @@ static void test_metadata_kept_and_listed(void **state)
         found += tlv_find(e3.value, e3.len, 0x9F67, &t);
     }
     assert_int_equal(found, 4);      /* B: 9F26 9F67; C: 9F7B 9F67 */
-    drain_results(f);
+    iot_card_drain(&f->d, f->e.token);
 }
 
 static void test_metadata_second_emergency_refused(void **state)
@@ -593,7 +539,7 @@ static void test_emergency_profile(void **state)
     assert_int_equal(eimt_parse_result(f->d.resp, f->d.resp_len, f->d.euicc_pk, f->e.token,
                                        &r), 0);
     assert_int_equal(r.kind, EIMT_RESULT_SIGNED);
-    drain_results(f);
+    iot_card_drain(&f->d, f->e.token);
 
     /* the way back survives a restart */
     assert_int_equal(dl_restart(&f->d), 0);

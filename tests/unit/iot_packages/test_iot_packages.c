@@ -18,11 +18,10 @@
 #include "card/card.h"
 #include "card/store.h"
 #include "card/tlv.h"
-#include "ecasd/ecasd.h"
-#include "isd-r/eim_config.h"
 #include "isd-r/notifications.h"
 #include "isd-r/profile_table.h"
 #include "tests/common/download_driver.h"
+#include "tests/common/iot_card.h"
 #include "tests/common/test_util.h"
 #include "tools/eim/eim.h"
 
@@ -53,41 +52,6 @@ static uint8_t *load(const char *dir, const char *name, size_t *len)
     return tu_read_file(p, len);
 }
 
-/* A fresh IoT card (SGP.26 identity) inside d: dl_open makes a consumer card; its store
- * is replaced by a new one on which the card is first created in IoT mode. */
-static int iot_open(struct dl *d)
-{
-    char err[256];
-    if (dl_open(d, 0, err, sizeof err) != 0)
-        return -1;
-    dl_card_close(d);
-    store_close(d->store);
-    d->store = NULL;
-    struct card *c = NULL;
-    struct card_config cfg = { .identity_dir = d->sgp26, .mode = CARD_MODE_IOT };
-    if (store_open_memory(&d->store) != STORE_OK)
-        return -1;
-    cfg.store = d->store;
-    if (card_open(&c, &cfg, err, sizeof err) != 0) {
-        fprintf(stderr, "card_open: %s\n", err);
-        return -1;
-    }
-    card_close(c);
-    return dl_card_open(d);
-}
-
-/* AddInitialEim: the association token it answers, or -1. */
-static int64_t add_initial_eim(struct dl *d, const uint8_t *req, size_t len)
-{
-    struct tlv top, a0, tok;
-    int64_t v;
-    if (dl_es10(d, req, len) != 0x9000 || !tlv_parse(d->resp, d->resp_len, &top) ||
-        top.tag != 0xBF57 || !tlv_find(top.value, top.len, 0xA0, &a0) ||
-        !tlv_find(a0.value, a0.len, 0x84, &tok) || !tlv_get_int(tok.value, tok.len, &v))
-        return -1;
-    return v;
-}
-
 static int setup(void **state, bool profiles)
 {
     *state = NULL;
@@ -97,27 +61,21 @@ static int setup(void **state, bool profiles)
     }
     struct t *t = calloc(1, sizeof *t);
     assert_non_null(t);
-    assert_int_equal(iot_open(&t->d), 0);
+    assert_int_equal(iot_card_open(&t->d), 0);
     assert_int_equal(card_mode(t->d.card), CARD_MODE_IOT);
     if (profiles) {
         const char *names[2] = { "TS48V1-A-UNIQUE.der", "TS48V1-B-UNIQUE.der" };
         uint8_t *iccids[2] = { t->iccid_a, t->iccid_b };
         for (int i = 0; i < 2; i++) {
-            char p[900];
             size_t len;
             struct dl_result r;
-            snprintf(p, sizeof p, "%s/profiles/ts48/%s", dl_shared_dir(), names[i]);
-            uint8_t *upp = tu_read_file(p, &len);
-            assert_non_null(upp);
+            uint8_t *upp = tu_load_ts48(names[i], &len);
             assert_int_equal(dl_upp_iccid(upp, len, iccids[i]), 0);
             assert_int_equal(dl_download(&t->d, upp, len, &r), 0);
             free(upp);
         }
     }
-    char key[900];
-    snprintf(key, sizeof key, "%s/eIM/SK_S_EIMsign_ECDSA_NIST.pem", t->d.sgp26);
-    assert_int_equal(eimt_init(&t->e, "eIM", key), 0);
-    ecasd_eid(card_ecasd(t->d.card), t->e.eid);
+    iot_card_eim_init(&t->d, &t->e, "eIM");
     *state = t;
     return 0;
 }
@@ -139,11 +97,7 @@ static int teardown(void **state)
 /* Associate t->e (counter 1) through tools/eim. */
 static void associate(struct t *t)
 {
-    uint8_t req[1024];
-    t->e.counter = 1;
-    size_t n = eimt_add_initial_eim(&t->e, "127.0.0.1:8000", req, sizeof req);
-    assert_true(n > 0);
-    t->e.token = add_initial_eim(&t->d, req, n);
+    assert_int_equal(iot_card_associate(&t->d, &t->e, "127.0.0.1:8000"), 0);
     assert_true(t->e.token >= 1);
 }
 
@@ -156,7 +110,6 @@ static void send_pkg(struct t *t, const uint8_t *p, size_t len, int64_t token,
 }
 
 static void drain(struct t *t);
-static void drain_with(struct t *t, int64_t token);
 
 /* Build one package from items, send it, expect a verified signed result (then every
  * stored result is acknowledged: the card keeps at most EPR_MAX). */
@@ -200,53 +153,10 @@ static void b_disable(struct tlv_writer *w, const void *a) { eimt_psmo_disable(w
 static void b_delete(struct tlv_writer *w, const void *a) { eimt_psmo_delete(w, a); }
 static void b_delete_eim(struct tlv_writer *w, const void *a) { eimt_eco_delete_eim(w, a); }
 
-/* Stored EuiccPackageResults via BF2B {A0 {82 NULL}}: their seqNumbers. */
-static size_t listed_results(struct t *t, uint32_t *seqs, size_t cap, int64_t token)
-{
-    static const uint8_t req[] = { 0xBF, 0x2B, 0x04, 0xA0, 0x02, 0x82, 0x00 };
-    struct tlv top, a2, e;
-    struct tlv_cursor c;
-    size_t n = 0;
-    assert_int_equal(dl_es10(&t->d, req, sizeof req), 0x9000);
-    assert_true(tlv_parse(t->d.resp, t->d.resp_len, &top));
-    assert_int_equal(top.tag, 0xBF2B);
-    assert_true(tlv_parse(top.value, top.len, &a2));
-    assert_int_equal(a2.tag, 0xA2);
-    assert_true(tlv_enter(&a2, &c));
-    while (tlv_next(&c, &e)) {
-        struct eimt_result r;
-        assert_int_equal(eimt_parse_result(e.raw, e.raw_len, t->d.euicc_pk, token, &r), 0);
-        assert_int_equal(r.kind, EIMT_RESULT_SIGNED);
-        assert_true(r.sig_ok);
-        assert_true(n < cap);
-        seqs[n++] = r.seq;
-    }
-    assert_false(c.error);
-    return n;
-}
-
-/* NotificationSent for every stored result. */
-static void drain_with(struct t *t, int64_t token)
-{
-    uint32_t seqs[EPR_MAX];
-    size_t n = listed_results(t, seqs, EPR_MAX, token);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(dl_remove_notification(&t->d, seqs[i]), 0);
-}
-
+/* NotificationSent for every stored result (signed with t's eIM token). */
 static void drain(struct t *t)
 {
-    drain_with(t, t->e.token);
-}
-
-static uint64_t stored_counter(struct t *t, const char *id)
-{
-    struct eim_config *c = malloc(sizeof *c);
-    assert_non_null(c);
-    assert_int_equal(eim_find(t->d.store, id, strlen(id), c), STORE_OK);
-    uint64_t v = c->counter;
-    free(c);
-    return v;
+    iot_card_drain(&t->d, t->e.token);
 }
 
 static int profile_state(struct t *t, const uint8_t iccid[10])
@@ -314,21 +224,21 @@ static void test_vectors(void **state)
 
     /* each replay is refused (signed replayError) and changes nothing */
     uint32_t seqs[EPR_MAX];
-    assert_int_equal(listed_results(t, seqs, EPR_MAX, 1), 2);
+    assert_int_equal(iot_card_results(&t->d, 1, seqs, EPR_MAX), 2);
     for (int i = 0; i < 2; i++) {
         send_pkg(t, i ? lpi : en, i ? lpi_len : en_len, 1, &r);
         assert_int_equal(r.kind, EIMT_ERROR_SIGNED);
         assert_true(r.sig_ok);
         assert_int_equal(r.code, 4);
         assert_int_equal(r.counter, i ? 3 : 2);
-        assert_int_equal(stored_counter(t, "eIM"), 3);
-        assert_int_equal(listed_results(t, seqs, EPR_MAX, 1), 2);
+        assert_int_equal(iot_card_eim_counter(&t->d, "eIM"), 3);
+        assert_int_equal(iot_card_results(&t->d, 1, seqs, EPR_MAX), 2);
     }
     /* removed by NotificationSent, one by one */
     assert_int_equal(dl_remove_notification(&t->d, seqs[0]), 0);
-    assert_int_equal(listed_results(t, seqs, EPR_MAX, 1), 1);
+    assert_int_equal(iot_card_results(&t->d, 1, seqs, EPR_MAX), 1);
     assert_int_equal(dl_remove_notification(&t->d, seqs[0]), 0);
-    assert_int_equal(listed_results(t, seqs, EPR_MAX, 1), 0);
+    assert_int_equal(iot_card_results(&t->d, 1, seqs, EPR_MAX), 0);
     assert_int_equal(dl_remove_notification(&t->d, seqs[0]), 1);
     free(add);
     free(en);
@@ -387,6 +297,14 @@ static void test_psmos(void **state)
     assert_int_equal(one(t, false, b_enable_rb, t->iccid_b, 0x83), 0);   /* rollback flag */
     assert_int_equal(profile_state(t, t->iccid_a), PROFILE_DISABLED);
     assert_int_equal(profile_state(t, t->iccid_b), PROFILE_ENABLED);
+    /* ProfileRollback returns to A (the profile enabled before, in the first slot) */
+    static const uint8_t rollback[] = { 0xBF, 0x58, 0x03, 0x80, 0x01, 0x00 };
+    assert_int_equal(dl_es10(&t->d, rollback, sizeof rollback), 0x9000);
+    assert_int_equal(t->d.resp_len, 6);
+    assert_memory_equal(t->d.resp, "\xBF\x58\x03\x02\x01\x00", 6);
+    assert_int_equal(profile_state(t, t->iccid_a), PROFILE_ENABLED);
+    assert_int_equal(profile_state(t, t->iccid_b), PROFILE_DISABLED);
+    assert_int_equal(one(t, false, b_enable, t->iccid_b, 0x83), 0);
     assert_int_equal(one(t, false, b_disable, t->iccid_a, 0x84), 2);
     assert_int_equal(one(t, false, b_disable, unknown, 0x84), 1);
     assert_int_equal(one(t, false, b_delete, t->iccid_b, 0x85), 2);
@@ -562,7 +480,7 @@ static void test_ecos(void **state)
     assert_false(r.has_tx);
     assert_true(eimt_result_item(&r, 0, &tag, &v, &vl) && tag == 0xAB);
     assert_int_equal(vl, 2 + 7 + 8);     /* two EimIdInfo */
-    drain_with(t, e2.token);             /* its result is signed with eim2's token */
+    iot_card_drain(&t->d, e2.token);    /* its result is signed with eim2's token */
     /* eim2 counter 11 <= ... a package with counter 10 is a replay */
     e2.counter = 9;
     n = eimt_package(&e2, true, items, w.len, NULL, 0, EIMT_FAULT_NONE, pkg, sizeof pkg);
@@ -576,7 +494,7 @@ static void test_ecos(void **state)
     eimt_eco_update_eim(&w, "eim2", "eim2.example.com", true, 20);
     run_ok(t, true, items, w.len, &r);
     assert_true(eimt_result_code(&r, 0, 0x8A, &code) && code == 0);
-    assert_int_equal(stored_counter(t, "eim2"), 20);
+    assert_int_equal(iot_card_eim_counter(&t->d, "eim2"), 20);
     tlv_writer_init(&w, items, sizeof items);
     eimt_eco_update_eim(&w, "nobody", NULL, false, 0);
     run_ok(t, true, items, w.len, &r);
@@ -585,7 +503,7 @@ static void test_ecos(void **state)
     eimt_eco_update_eim(&w, "eim2", NULL, true, 3);
     run_ok(t, true, items, w.len, &r);
     assert_true(eimt_result_code(&r, 0, 0x8A, &code) && code == 6);
-    assert_int_equal(stored_counter(t, "eim2"), 20);
+    assert_int_equal(iot_card_eim_counter(&t->d, "eim2"), 20);
 
     /* deleteEim: unknown, eim2, then the last one (lastEimDeleted; still signed) */
     assert_int_equal(one(t, true, b_delete_eim, "nobody", 0x89), 1);
@@ -636,9 +554,9 @@ static void test_wrong_packages(void **state)
         assert_int_equal(r.has_token, cases[i].token);
         if (cases[i].token)
             assert_int_equal(r.token, t->e.token);
-        assert_int_equal(stored_counter(t, "eIM"), before);   /* nothing changed */
+        assert_int_equal(iot_card_eim_counter(&t->d, "eIM"), before);   /* nothing changed */
         t->e.counter = before;
-        assert_int_equal(listed_results(t, seqs, EPR_MAX, t->e.token), 0);
+        assert_int_equal(iot_card_results(&t->d, t->e.token, seqs, EPR_MAX), 0);
     }
     /* an old counter → signed replayError; a counter beyond 64 bits → out of range */
     run_ok(t, true, items, w.len, &r);
@@ -656,14 +574,14 @@ static void test_wrong_packages(void **state)
         send_pkg(t, t->pkg, t->pkg_len, t->e.token, &r);
         assert_int_equal(r.kind, EIMT_RESULT_SIGNED);
     }
-    uint64_t full_counter = stored_counter(t, "eIM");
+    uint64_t full_counter = iot_card_eim_counter(&t->d, "eIM");
     t->pkg_len = eimt_package(&t->e, true, items, w.len, NULL, 0, EIMT_FAULT_NONE,
                               t->pkg, sizeof t->pkg);
     send_pkg(t, t->pkg, t->pkg_len, t->e.token, &r);
     assert_int_equal(r.kind, EIMT_ERROR_SIGNED);
     assert_true(r.sig_ok);
     assert_int_equal(r.code, 127);
-    assert_int_equal(stored_counter(t, "eIM"), full_counter);
+    assert_int_equal(iot_card_eim_counter(&t->d, "eIM"), full_counter);
     drain(t);
     send_pkg(t, t->pkg, t->pkg_len, t->e.token, &r);     /* room again: it runs now */
     assert_int_equal(r.kind, EIMT_RESULT_SIGNED);
@@ -688,8 +606,8 @@ static void test_tearing(void **state)
     bool saw_counter_only = false, saw_complete = false;
     for (long k = 0; k < 40 && !saw_complete; k++) {
         uint32_t seqs[EPR_MAX];
-        size_t eprs = listed_results(t, seqs, EPR_MAX, t->e.token);
-        uint64_t before = stored_counter(t, "eIM");
+        size_t eprs = iot_card_results(&t->d, t->e.token, seqs, EPR_MAX);
+        uint64_t before = iot_card_eim_counter(&t->d, "eIM");
         uint8_t items[64];
         struct tlv_writer w;
         tlv_writer_init(&w, items, sizeof items);
@@ -701,9 +619,9 @@ static void test_tearing(void **state)
         (void)dl_es10(&t->d, t->pkg, t->pkg_len);
         assert_int_equal(dl_restart(&t->d), 0);
 
-        uint64_t after = stored_counter(t, "eIM");
+        uint64_t after = iot_card_eim_counter(&t->d, "eIM");
         int st = profile_state(t, t->iccid_a);
-        size_t eprs_after = listed_results(t, seqs, EPR_MAX, t->e.token);
+        size_t eprs_after = iot_card_results(&t->d, t->e.token, seqs, EPR_MAX);
         assert_true(after == before || after == n);
         if (st == PROFILE_ENABLED) {
             assert_int_equal(after, n);
@@ -729,7 +647,7 @@ static void test_tearing(void **state)
         /* back to the start: A disabled, no stored result */
         if (profile_state(t, t->iccid_a) == PROFILE_ENABLED && !saw_complete)
             assert_int_equal(one(t, false, b_disable, t->iccid_a, 0x84), 0);
-        eprs = listed_results(t, seqs, EPR_MAX, t->e.token);
+        eprs = iot_card_results(&t->d, t->e.token, seqs, EPR_MAX);
         for (size_t i = 0; i < eprs; i++)
             assert_int_equal(dl_remove_notification(&t->d, seqs[i]), 0);
     }

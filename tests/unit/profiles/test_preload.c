@@ -174,12 +174,85 @@ static void test_preload_memory(void **state)
     assert_int_equal(profile_find_iccid(f->store, ICCID_MIL, &f->rec), STORE_ENOTFOUND);
 }
 
+/* One ES10 request (hex, one STORE DATA block) through card_transmit(); the answer's data
+ * (after GET RESPONSE when the card says 61xx) in out, its status word returned. */
+static uint16_t es10(struct card *c, const char *req_hex, uint8_t *out, size_t *out_len)
+{
+    uint8_t req[255], cmd[300], r[300];
+    size_t n = tu_unhex(req_hex, req, sizeof req);
+    memcpy(cmd, "\x80\xE2\x91\x00", 4);
+    cmd[4] = (uint8_t)n;
+    memcpy(cmd + 5, req, n);
+    cmd[5 + n] = 0x00;
+    size_t k = card_transmit(c, cmd, 6 + n, r, sizeof r);
+    assert_true(k >= 2);
+    if (r[k - 2] == 0x61) {
+        uint8_t gr[5] = { 0x80, 0xC0, 0x00, 0x00, r[k - 1] };
+        k = card_transmit(c, gr, sizeof gr, r, sizeof r);
+        assert_true(k >= 2);
+    }
+    *out_len = k - 2;
+    memcpy(out, r, k - 2);
+    return (uint16_t)(r[k - 2] << 8 | r[k - 1]);
+}
+
+/* SGP.32 GetConnectivityParameters answers the enabled profile's SAIP header
+ * connectivityParameters (iot-minimal carries them, full-milenage does not). */
+static void test_connectivity_parameters(void **state)
+{
+    (void)state;
+    static const uint8_t seed[] = "preload test seed";
+    static const char params[] = "https://eim.example.com:8443";
+    struct fx f = { 0 };
+    struct card_config cfg = { .rng_seed = seed, .rng_seed_len = sizeof seed,
+                               .mode = CARD_MODE_IOT };
+    char err[256];
+    uint8_t r[300], want[64];
+    size_t n;
+    assert_int_equal(store_open_memory(&f.store), STORE_OK);
+    cfg.store = f.store;
+    tu_card_open(&f.card, &cfg);
+    assert_int_equal(preload(&f, "iot-minimal", err, sizeof err), ISDP_PRELOAD_OK);
+    assert_int_equal(preload(&f, "full-milenage", err, sizeof err), ISDP_PRELOAD_OK);
+    tu_select_isdr(f.card);
+    /* no enabled profile: parametersNotAvailable */
+    assert_int_equal(es10(f.card, "BF5F00", r, &n), 0x9000);
+    assert_int_equal(n, 6);
+    assert_memory_equal(r, "\xBF\x5F\x03\x81\x01\x01", 6);
+    /* iot-minimal enabled (ES10c, no eIM associated): its parameters as httpParams */
+    assert_int_equal(es10(f.card, "BF3111A00C5A0A98889209000000001" "0F1810100", r, &n),
+                     0x9000);
+    assert_memory_equal(r, "\xBF\x31\x03\x80\x01\x00", 6);
+    assert_int_equal(es10(f.card, "BF5F00", r, &n), 0x9000);
+    size_t pl = sizeof params - 1;
+    memcpy(want, "\xBF\x5F", 2);
+    want[2] = (uint8_t)(pl + 4);
+    want[3] = 0xA0;
+    want[4] = (uint8_t)(pl + 2);
+    want[5] = 0x81;
+    want[6] = (uint8_t)pl;
+    memcpy(want + 7, params, pl);
+    assert_int_equal(n, pl + 7);
+    assert_memory_equal(r, want, n);
+    /* full-milenage enabled: it has none */
+    assert_int_equal(es10(f.card, "BF3111A00C5A0A98889209000000002" "0F1810100", r, &n),
+                     0x9000);
+    assert_memory_equal(r, "\xBF\x31\x03\x80\x01\x00", 6);
+    assert_int_equal(es10(f.card, "BF5F00", r, &n), 0x9000);
+    assert_memory_equal(r, "\xBF\x5F\x03\x81\x01\x01", 6);
+    /* the request carries no data */
+    assert_int_equal(es10(f.card, "BF5F0100", r, &n), 0x6A80);
+    card_close(f.card);
+    store_close(f.store);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_preload_profiles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_preload_unchanged_on_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_preload_memory, setup_small, teardown),
+        cmocka_unit_test(test_connectivity_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

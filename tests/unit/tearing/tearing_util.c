@@ -15,7 +15,6 @@
 #include "card/store.h"
 #include "card/store_ids.h"
 #include "card/store_internal.h"
-#include "tests/common/test_util.h"
 #include "tests/unit/tearing/tearing_util.h"
 
 void tearing_seen_add(struct tearing_seen *s, uint32_t v)
@@ -127,16 +126,6 @@ void tearing_check_profiles(struct store *s, const struct tearing_view *v,
             fail_msg("orphan profile content %08X (slot %u has no record)", id, sl);
     }
     free(rec);
-}
-
-uint8_t *tearing_load_upp(const char *name, size_t *len)
-{
-    char p[900];
-    snprintf(p, sizeof p, "%s/profiles/ts48/%s", dl_shared_dir(), name);
-    uint8_t *b = tu_read_file(p, len);
-    if (!b)
-        fail_msg("cannot read %s", p);
-    return b;
 }
 
 uint8_t *tearing_snapshot(struct store *s, size_t *len)

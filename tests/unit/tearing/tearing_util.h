@@ -57,9 +57,6 @@ uint32_t tearing_seq_counter(struct store *s);
 void tearing_check_profiles(struct store *s, const struct tearing_view *v,
                             const uint8_t (*iccids)[10], size_t n);
 
-/* A TS.48 profile (<shared>/profiles/ts48/name); fails the test when absent. */
-uint8_t *tearing_load_upp(const char *name, size_t *len);
-
 /* A copy of the store's current image (*len its size). */
 uint8_t *tearing_snapshot(struct store *s, size_t *len);
 

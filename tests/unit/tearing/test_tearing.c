@@ -40,6 +40,7 @@
 #include "card/store_ids.h"
 #include "isd-r/profile_table.h"
 #include "tests/common/download_driver.h"
+#include "tests/common/test_util.h"
 #include "tests/unit/tearing/tearing_util.h"
 
 #define NICKNAME   "tearing B"
@@ -301,8 +302,8 @@ static int setup(void **state)
     assert_non_null(t);
     if (dl_open(&t->d, 0, err, sizeof err) != 0)
         fail_msg("dl_open: %s", err);
-    t->upp[0] = tearing_load_upp("TS48V1-A-UNIQUE.der", &t->upp_len[0]);
-    t->upp[1] = tearing_load_upp("TS48V1-B-UNIQUE.der", &t->upp_len[1]);
+    t->upp[0] = tu_load_ts48("TS48V1-A-UNIQUE.der", &t->upp_len[0]);
+    t->upp[1] = tu_load_ts48("TS48V1-B-UNIQUE.der", &t->upp_len[1]);
     for (int i = 0; i < 2; i++)
         assert_int_equal(dl_upp_iccid(t->upp[i], t->upp_len[i], t->iccid[i]), 0);
     t->init = tearing_snapshot(t->d.store, &t->init_len);

@@ -30,11 +30,8 @@
  *    persisted counter is at least every one seen, and every later one is above them;
  *  - the step retried (a package: a new one with the next counter) succeeds, the rest
  *    of S completes and the end state equals the fault-free run's.
- * ProfileRollback is the exception the card documents (isd-r/isdr_internal.h: the
- * rollback window is RAM only, "a reset ends the rollback window"): after a loss
- * before its commit the retry answers rollbackNotAllowed, and the eIM restores the
- * previous profile with an enable PSMO (one more stored result); the sweep counts
- * these and prints them.
+ * ProfileRollback included: its rollback point is persisted (isd-r/profile_rollback.h),
+ * so a rollback lost to a power loss completes when retried.
  * Prints the number of injection points. Needs <shared>; skips when absent. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,11 +46,12 @@
 #include "card/card.h"
 #include "card/store.h"
 #include "card/tlv.h"
-#include "ecasd/ecasd.h"
 #include "isd-r/eim_config.h"
 #include "isd-r/isdr_internal.h"
 #include "isd-r/notifications.h"
 #include "tests/common/download_driver.h"
+#include "tests/common/iot_card.h"
+#include "tests/common/test_util.h"
 #include "tests/unit/tearing/tearing_util.h"
 #include "tools/eim/eim.h"
 
@@ -119,7 +117,7 @@ struct t {
     struct tearing_seen seen;     /* seqNumbers (notifications and results) */
     struct tearing_seen tokens;   /* association tokens given out */
     /* counts */
-    long lost_packages, retried, landed, rollback_lost;
+    long lost_packages, retried, landed;
 };
 
 /* ------------------------------------------------------------------- the state */
@@ -315,18 +313,9 @@ static int es10b_code(struct t *t, const uint8_t *req, size_t len, uint32_t tag,
 
 static int step_add_initial_eim(struct t *t)
 {
-    uint8_t req[1024];
-    struct tlv top, a0, tok;
-    int64_t v;
-    t->e.counter = 1;
-    size_t n = eimt_add_initial_eim(&t->e, "eim.tearing.example.com", req, sizeof req);
-    assert_true(n > 0);
-    if (dl_es10(&t->d, req, n) != 0x9000 || !tlv_parse(t->d.resp, t->d.resp_len, &top) ||
-        top.tag != 0xBF57 || !tlv_find(top.value, top.len, 0xA0, &a0) ||
-        !tlv_find(a0.value, a0.len, 0x84, &tok) || !tlv_get_int(tok.value, tok.len, &v))
+    if (iot_card_associate(&t->d, &t->e, "eim.tearing.example.com") != 0)
         return -1;
-    t->e.token = v;
-    return new_token(t, v);
+    return new_token(t, t->e.token);
 }
 
 static int step_config_immediate(struct t *t)
@@ -444,31 +433,12 @@ static int run_step(struct t *t, enum step_kind k)
 
 /* ---------------------------------------------------------------------- setup */
 
-/* An IoT card: the store dl_open made is replaced by one on which the card is first
- * opened in IoT mode (the mode is persisted at the first open). */
-static void iot_card(struct dl *d)
-{
-    char err[256] = "";
-    struct card *c = NULL;
-    struct card_config cfg = { .identity_dir = d->sgp26, .mode = CARD_MODE_IOT };
-    dl_card_close(d);
-    store_close(d->store);
-    assert_int_equal(store_open_memory(&d->store), STORE_OK);
-    cfg.store = d->store;
-    if (card_open(&c, &cfg, err, sizeof err) != 0)
-        fail_msg("card_open: %s", err);
-    card_close(c);
-    assert_int_equal(dl_card_open(d), 0);
-    assert_int_equal(card_mode(d->card), CARD_MODE_IOT);
-}
-
 static int setup(void **state)
 {
     static const char *const names[2] = { "TS48V1-A-UNIQUE.der", "TS48V1-B-UNIQUE.der" };
     static const enum step_kind head[] = { CONFIG_IMMEDIATE, ADD_INITIAL_EIM, PKG_ADD_EIM,
                                            PKG_UPDATE_EIM, PKG_DELETE_EIM, PKG_ENABLE_LIST,
                                            PKG_ENABLE_RB, ROLLBACK, PKG_DISABLE_DELETE };
-    char err[256] = "", key[900];
     *state = NULL;
     if (!dl_shared_dir()) {
         fprintf(stderr, "SKIP: SGP.26 identity / TS.48 profiles not found "
@@ -479,21 +449,18 @@ static int setup(void **state)
     assert_non_null(t);
     t->clean = calloc(MAX_STEPS + 1, sizeof *t->clean);
     assert_non_null(t->clean);
-    if (dl_open(&t->d, 0, err, sizeof err) != 0)
-        fail_msg("dl_open: %s", err);
-    iot_card(&t->d);
+    assert_int_equal(iot_card_open(&t->d), 0);
+    assert_int_equal(card_mode(t->d.card), CARD_MODE_IOT);
     for (int i = 0; i < 2; i++) {
         size_t len;
         struct dl_result r;
-        uint8_t *upp = tearing_load_upp(names[i], &len);
+        uint8_t *upp = tu_load_ts48(names[i], &len);
         assert_int_equal(dl_upp_iccid(upp, len, t->iccid[i]), 0);
         assert_int_equal(dl_download(&t->d, upp, len, &r), 0);
         free(upp);
     }
-    snprintf(key, sizeof key, "%s/eIM/SK_S_EIMsign_ECDSA_NIST.pem", t->d.sgp26);
-    assert_int_equal(eimt_init(&t->e, EIM1, key), 0);
+    iot_card_eim_init(&t->d, &t->e, EIM1);
     assert_int_equal(eimt_init(&t->e2, EIM2, NULL), 0);
-    ecasd_eid(card_ecasd(t->d.card), t->e.eid);
     memcpy(t->e2.eid, t->e.eid, sizeof t->e.eid);
     t->init = tearing_snapshot(t->d.store, &t->init_len);
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
@@ -648,29 +615,11 @@ static void inject(struct t *t, long n)
         fail_msg("write %ld, step %zu (%s): the state is neither the one before the step, "
                  "nor after it, nor 'counter used, package lost'", n, k,
                  KIND_NAME[t->step[k]]);
-    bool rollback_lost = false;
     if (lost) {
         check_replay(t, n);
         t->lost_packages++;
     } else if (after && !before) {
         t->landed++;
-        k++;
-    } else if (t->step[k] == ROLLBACK) {
-        /* the documented RAM-only rollback window: closed by the restart */
-        if (rollback_code(t) != 1)
-            fail_msg("write %ld: ProfileRollback after the restart: not rollbackNotAllowed",
-                     n);
-        static const uint32_t tags[] = { 0x83 };
-        static const int64_t codes[] = { 0 };
-        uint8_t items[64];
-        struct tlv_writer w;
-        struct eimt_result r;
-        tlv_writer_init(&w, items, sizeof items);
-        eimt_psmo_enable(&w, t->iccid[1], false);
-        if (package(t, false, items, w.len, tags, codes, 1, &r) != 0)
-            fail_msg("write %ld: the eIM cannot enable B again after a lost rollback", n);
-        t->rollback_lost++;
-        rollback_lost = true;
         k++;
     } else {
         t->retried++;
@@ -696,7 +645,7 @@ static void inject(struct t *t, long n)
     if (!tearing_same_profiles(&t->cur.v, &end->v) ||
         !tearing_same_notifs(&t->cur.v, &end->v, false) ||
         !same_eims(&t->cur, end, 0) || t->cur.has_imm != end->has_imm ||
-        t->cur.nr != end->nr + rollback_lost)      /* + the rollback's replacement */
+        t->cur.nr != end->nr)
         fail_msg("write %ld: end state differs from the fault-free run", n);
 }
 
@@ -723,9 +672,8 @@ static void test_power_loss_every_write(void **state)
     long total = t->w[t->nsteps];
     print_message("tearing-iot: %ld injection points (every write of %zu steps: %ld left "
                   "the state before the step, %ld after it, %ld packages lost with their "
-                  "counter used, %ld rollbacks lost with the RAM rollback window), all "
-                  "invariants held (%.1f s)\n", total, t->nsteps, t->retried, t->landed,
-                  t->lost_packages, t->rollback_lost, secs);
+                  "counter used), all invariants held (%.1f s)\n", total, t->nsteps,
+                  t->retried, t->landed, t->lost_packages, secs);
 }
 
 int main(void)
