@@ -555,8 +555,7 @@ static const struct known_eim *find_eim(const struct ctx *c, const char *id)
 
 static int cmd_associate(struct ctx *c, struct eimt *e)
 {
-    struct tlv top, a0, tok;
-    int64_t v;
+    int64_t token = -1, error = 0;
     e->counter = c->o.has_counter ? c->o.counter : 0;
     size_t n = eimt_add_initial_eim(e, c->o.fqdn, c->req, REQ_MAX);
     if (n == 0) {
@@ -565,18 +564,17 @@ static int cmd_associate(struct ctx *c, struct eimt *e)
     }
     if (es10(c, "AddInitialEim", c->req, n) != 0)
         return 1;
-    if (!tlv_parse(c->resp, c->resp_len, &top) || top.tag != 0xBF57)
+    /* the request asks the card for a token (-1): an answer without one is malformed */
+    int rc = eimt_parse_add_initial_eim_response(c->resp, c->resp_len, &token, &error);
+    if (rc < 0 || (rc == 0 && token < 0))
         return malformed("AddInitialEim");
-    if (tlv_find(top.value, top.len, 0x81, &a0) && tlv_get_int(a0.value, a0.len, &v)) {
-        printf("AddInitialEim: addInitialEimError %s(%lld)\n", eimt_code_name(0xA8, v),
-               (long long)v);
+    if (rc == 1) {
+        printf("AddInitialEim: addInitialEimError %s(%lld)\n", eimt_code_name(0xA8, error),
+               (long long)error);
         return 1;
     }
-    if (!tlv_find(top.value, top.len, 0xA0, &a0) || !tlv_find(a0.value, a0.len, 0x84, &tok) ||
-        !tlv_get_int(tok.value, tok.len, &v))
-        return malformed("AddInitialEim");
     printf("AddInitialEim: ok: eimId \"%s\" associationToken %lld counterValue %llu\n", e->id,
-           (long long)v, (unsigned long long)e->counter);
+           (long long)token, (unsigned long long)e->counter);
     return 0;
 }
 
