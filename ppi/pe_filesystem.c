@@ -474,7 +474,7 @@ static bool once_only(uint32_t tag)
 {
     switch (tag) {
     case 0xB0: case 0xB1: case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB6:
-    case 0xB9: case 0xBA: case 0xBC: case 0xBD:
+    case 0xB9: case 0xBA: case 0xBC: case 0xBD: case 0xBF20: case 0xBF21:
         return true;
     default:
         return false;

@@ -41,6 +41,7 @@
 #define TAG_HEADER 0xA0u
 #define TAG_END    0xAAu
 #define TAG_MF     0xB0u
+#define TAG_IOT    0xBF20u
 
 struct pe_report {
     uint16_t id;
@@ -268,14 +269,17 @@ static int complete_element(struct ppi_install *p)
         if (p->ids[id / 8] & (1u << (id % 8)))
             return fail(p, PPI_EPE, ST_BAD_VALUES, (long)id);
         p->ids[id / 8] |= (uint8_t)(1u << (id % 8));
-        if ((index == 1) != (pe.tag == TAG_MF))   /* mf second, and only there */
+        /* mf second, and only there; an IoT profile's PE-IoT (which creates the MF)
+         * takes its place */
+        if ((index == 1) != (pe.tag == TAG_MF || pe.tag == TAG_IOT))
             return fail(p, PPI_EPE, ST_INVALID_FORMAT, (long)id);
         struct snapshot snap;
         take_snapshot(&p->ctx, &snap);
         st = known_tag(pe.tag) ? pe_dispatch(&p->ctx, &pe) : ST_PE_NOT_SUPPORTED;
         if (st != ST_OK) {
             /* genericFileManagement may have filled existing files: never skipped */
-            if (mandated || !skippable(st) || pe.tag == TAG_MF || pe.tag == 0xA1)
+            if (mandated || !skippable(st) || pe.tag == TAG_MF || pe.tag == TAG_IOT ||
+                pe.tag == 0xA1)
                 return fail(p, PPI_EPE, st, (long)id);
             roll_back(&p->ctx, &snap);
             skip_pe(p, id, st);

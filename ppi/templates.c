@@ -6,8 +6,9 @@
  * sets, icons) are one entry with a FID range. Where a public transcription had a clash
  * or a slip we use the ETSI TS 102 221 / 3GPP TS 31.102 / 31.103 identifier (EF.ICCID
  * 2FE2, EF.EXT7 6FCC, EF.MMSSMODE 4F22, EF.MuDMiDConfigData 6FFE, DF.5GS 5FC0, DF.SAIP
- * 5FD0, EF.PBC for 4F60..4F67). CSIM and IoT templates carry no public file facts: they
- * are listed as known but unsupported, so profiles naming them are refused. */
+ * 5FD0, EF.PBC for 4F60..4F67). The CSIM templates carry no public file facts: they are
+ * listed as known without files (their PEs must describe every file). The IoT templates
+ * reuse the facts of the templates that name the same files (see 2.17 below). */
 #include "ppi/templates.h"
 
 #include <string.h>
@@ -26,7 +27,7 @@
 #define IS_REC(t) ((t) == LF || (t) == CY)
 
 /* flags an EF gets from missing defaults */
-#define AUTO_FLAGS(t, n, s) \
+#define AUTO_FLAGS(t, n, s)                                                               \
     (((s) == 0 ? TPL_F_NEED_SIZE : 0) | ((IS_REC(t) && (n) == 0) ? TPL_F_NEED_NBREC : 0))
 
 /* EF: depth, type, FID, PE field tag, repeat, ARR record, SFI, records, size or record
@@ -34,9 +35,9 @@
 #define EF(d, t, fid_, tag, rep, arr, sfi_, n, s, fl, nm, pe, ...)                        \
     { .fid = (fid_), .type = (t), .depth = (d), .pe_tag = (tag), .repeat = (rep),         \
       .arr_record = (arr), .sfi = (sfi_),                                                 \
-      .rec_count = IS_REC(t) ? (n) : 0, .rec_len = IS_REC(t) ? (s) : 0,                    \
+      .rec_count = IS_REC(t) ? (n) : 0, .rec_len = IS_REC(t) ? (s) : 0,                   \
       .size = IS_REC(t) ? 0 : (s),                                                        \
-      .flags = (uint8_t)((fl) | AUTO_FLAGS(t, n, s)), .name = (nm), .pe_name = (pe),       \
+      .flags = (uint8_t)((fl) | AUTO_FLAGS(t, n, s)), .name = (nm), .pe_name = (pe),      \
       __VA_ARGS__ }
 
 /* DF / ADF / MF: depth, type, FID (0 = from the PE), PE field tag, names */
@@ -69,14 +70,16 @@
 
 /* ---- 2.1 MF (Annex A 9.2) ----------------------------------------------------------- */
 
-static const struct template_file t_mf[] = {
-    DIR(0, FS_MF, 0x3F00, 2, "MF", "mf"),
-    EF(1, TR, 0x2F05, 3, 1, 1, 0x05, 0, 2, 0, "EF.PL", "ef-pl", FILL(FF)),
-    EF(1, TR, 0x2FE2, 4, 1, 11, 0, 0, 10, CR, "EF.ICCID", "ef-iccid", NODEF),
-    EF(1, LF, 0x2F00, 5, 1, 10, 0x1E, 0, 0, CR, "EF.DIR", "ef-dir", NODEF),
-    EF(1, LF, 0x2F06, 6, 1, 10, 0, 0, 0, CR, "EF.ARR", "ef-arr", NODEF),
-    EF(1, TR, 0x2F08, 7, 1, 10, 0x08, 0, 5, 0, "EF.UMPC", "ef-umpc", NODEF),
-};
+/* also the first files of the IoT template (PE-IoT repeats PE-MF's fields and tags) */
+#define MF_FILES                                                                          \
+    DIR(0, FS_MF, 0x3F00, 2, "MF", "mf"),                                                 \
+    EF(1, TR, 0x2F05, 3, 1, 1, 0x05, 0, 2, 0, "EF.PL", "ef-pl", FILL(FF)),                \
+    EF(1, TR, 0x2FE2, 4, 1, 11, 0, 0, 10, CR, "EF.ICCID", "ef-iccid", NODEF),             \
+    EF(1, LF, 0x2F00, 5, 1, 10, 0x1E, 0, 0, CR, "EF.DIR", "ef-dir", NODEF),               \
+    EF(1, LF, 0x2F06, 6, 1, 10, 0, 0, 0, CR, "EF.ARR", "ef-arr", NODEF),                  \
+    EF(1, TR, 0x2F08, 7, 1, 10, 0x08, 0, 5, 0, "EF.UMPC", "ef-umpc", NODEF)
+
+static const struct template_file t_mf[] = { MF_FILES };
 
 /* ---- 2.2 DF.CD (9.3) ---------------------------------------------------------------- */
 
@@ -90,22 +93,29 @@ static const struct template_file t_cd[] = {
  * d = depth of DF.PHONEBOOK, t = PE field tag of df-phonebook. */
 #define PHONEBOOK(d, t)                                                                   \
     DIR(d, FS_DF, 0x5F3A, t, "DF.PHONEBOOK", "df-phonebook"),                             \
-    EF((d) + 1, LF, 0x4F30, (t) + 1, 1, 2, 0, 0, 0, CR, "EF.PBR", "ef-pbr", NODEF),           \
-    EF((d) + 1, LF, 0x4F38, (t) + 2, 8, 5, 0, 0, 13, SP, "EF.EXT1", "ef-ext1", PFILL(FF, 0x00)), \
-    EF((d) + 1, LF, 0x4F40, (t) + 3, 8, 5, 0, 0, 0, 0, "EF.AAS", "ef-aas", FILL(FF)),         \
-    EF((d) + 1, LF, 0x4F48, (t) + 4, 8, 5, 0, 0, 0, 0, "EF.GAS", "ef-gas", FILL(FF)),         \
-    EF((d) + 1, TR, 0x4F22, (t) + 5, 1, 5, 0, 0, 4, SP, "EF.PSC", "ef-psc", EXACT(0, 0, 0, 0)), \
-    EF((d) + 1, TR, 0x4F23, (t) + 6, 1, 5, 0, 0, 2, SP | HU, "EF.CC", "ef-cc", EXACT(0, 0)),  \
-    EF((d) + 1, TR, 0x4F24, (t) + 7, 1, 5, 0, 0, 2, SP | HU, "EF.PUID", "ef-puid", EXACT(0, 0)), \
-    EF((d) + 1, LF, 0x4F50, (t) + 8, 8, 5, 0, 0, 0, SP, "EF.IAP", "ef-iap", FILL(FF)),        \
-    EF((d) + 1, LF, 0x4F58, (t) + 9, 8, 5, 0, 0, 0, SP, "EF.ADN", "ef-adn", FILL(FF)),        \
-    EF((d) + 1, LF, 0x4F60, (t) + 10, 8, 5, 0, 0, 2, SP, "EF.PBC", "ef-pbc", FILL(0x00)),     \
-    EF((d) + 1, LF, 0x4F68, (t) + 11, 8, 5, 0, 0, 0, SP, "EF.ANR", "ef-anr", FILL(FF)),       \
-    EF((d) + 1, LF, 0x4F70, (t) + 12, 8, 5, 0, 0, 0, SP | CR, "EF.PURI", "ef-puri", NODEF),   \
-    EF((d) + 1, LF, 0x4F78, (t) + 13, 8, 5, 0, 0, 0, SP, "EF.EMAIL", "ef-email", FILL(FF)),   \
-    EF((d) + 1, LF, 0x4F80, (t) + 14, 8, 5, 0, 0, 0, SP, "EF.SNE", "ef-sne", FILL(FF)),       \
-    EF((d) + 1, LF, 0x4F88, (t) + 15, 8, 5, 0, 0, 2, SP, "EF.UID", "ef-uid", EXACT(0, 0)),    \
-    EF((d) + 1, LF, 0x4F90, (t) + 16, 8, 5, 0, 0, 0, SP, "EF.GRP", "ef-grp", FILL(0x00)),     \
+    EF((d) + 1, LF, 0x4F30, (t) + 1, 1, 2, 0, 0, 0, CR, "EF.PBR", "ef-pbr", NODEF),       \
+    EF((d) + 1, LF, 0x4F38, (t) + 2, 8, 5, 0, 0, 13, SP, "EF.EXT1", "ef-ext1",            \
+       PFILL(FF, 0x00)),                                                                  \
+    EF((d) + 1, LF, 0x4F40, (t) + 3, 8, 5, 0, 0, 0, 0, "EF.AAS", "ef-aas", FILL(FF)),     \
+    EF((d) + 1, LF, 0x4F48, (t) + 4, 8, 5, 0, 0, 0, 0, "EF.GAS", "ef-gas", FILL(FF)),     \
+    EF((d) + 1, TR, 0x4F22, (t) + 5, 1, 5, 0, 0, 4, SP, "EF.PSC", "ef-psc",               \
+       EXACT(0, 0, 0, 0)),                                                                \
+    EF((d) + 1, TR, 0x4F23, (t) + 6, 1, 5, 0, 0, 2, SP | HU, "EF.CC", "ef-cc",            \
+       EXACT(0, 0)),                                                                      \
+    EF((d) + 1, TR, 0x4F24, (t) + 7, 1, 5, 0, 0, 2, SP | HU, "EF.PUID", "ef-puid",        \
+       EXACT(0, 0)),                                                                      \
+    EF((d) + 1, LF, 0x4F50, (t) + 8, 8, 5, 0, 0, 0, SP, "EF.IAP", "ef-iap", FILL(FF)),    \
+    EF((d) + 1, LF, 0x4F58, (t) + 9, 8, 5, 0, 0, 0, SP, "EF.ADN", "ef-adn", FILL(FF)),    \
+    EF((d) + 1, LF, 0x4F60, (t) + 10, 8, 5, 0, 0, 2, SP, "EF.PBC", "ef-pbc", FILL(0x00)), \
+    EF((d) + 1, LF, 0x4F68, (t) + 11, 8, 5, 0, 0, 0, SP, "EF.ANR", "ef-anr", FILL(FF)),   \
+    EF((d) + 1, LF, 0x4F70, (t) + 12, 8, 5, 0, 0, 0, SP | CR, "EF.PURI", "ef-puri",       \
+       NODEF),                                                                            \
+    EF((d) + 1, LF, 0x4F78, (t) + 13, 8, 5, 0, 0, 0, SP, "EF.EMAIL", "ef-email",          \
+       FILL(FF)),                                                                         \
+    EF((d) + 1, LF, 0x4F80, (t) + 14, 8, 5, 0, 0, 0, SP, "EF.SNE", "ef-sne", FILL(FF)),   \
+    EF((d) + 1, LF, 0x4F88, (t) + 15, 8, 5, 0, 0, 2, SP, "EF.UID", "ef-uid",              \
+       EXACT(0, 0)),                                                                      \
+    EF((d) + 1, LF, 0x4F90, (t) + 16, 8, 5, 0, 0, 0, SP, "EF.GRP", "ef-grp", FILL(0x00)), \
     EF((d) + 1, LF, 0x4F98, (t) + 17, 8, 5, 0, 0, 0, SP, "EF.CCP1", "ef-ccp1", FILL(FF))
 
 /* ---- 2.3 / 2.3.2 DF.TELECOM (9.4) --------------------------------------------------- */
@@ -149,41 +159,73 @@ static const struct template_file t_telecom_v2[] = {
 
 /* ---- 2.4 / 2.4.2 ADF.USIM created by default (9.5.1); v2 has a 17-octet EF.UST ------ */
 
-#define USIM_MANDATORY(ust_size)                                                          \
-    DIR(0, FS_ADF, 0, 2, "ADF.USIM", "adf-usim"),                                         \
-    EF(1, TR, 0x6F07, 3, 1, 2, 0x07, 0, 9, CR, "EF.IMSI", "ef-imsi", NODEF),              \
-    EF(1, LF, 0x6F06, 4, 1, 10, 0x17, 0, 0, CR, "EF.ARR", "ef-arr", NODEF),               \
-    EF(1, TR, 0x6F08, 5, 1, 5, 0x08, 0, 33, HU, "EF.KEYS", "ef-keys", PFILL(FF, 0x07)),   \
-    EF(1, TR, 0x6F09, 6, 1, 5, 0x09, 0, 33, HU, "EF.KEYSPS", "ef-keysPS", PFILL(FF, 0x07)), \
-    EF(1, TR, 0x6F31, 7, 1, 2, 0x12, 0, 1, 0, "EF.HPPLMN", "ef-hpplmn", EXACT(0x0A)),     \
-    EF(1, TR, 0x6F38, 8, 1, 2, 0x04, 0, ust_size, CR, "EF.UST", "ef-ust", NODEF),         \
-    EF(1, LF, 0x6F3B, 9, 1, 8, 0, 20, 26, 0, "EF.FDN", "ef-fdn", FILL(FF)),               \
-    EF(1, LF, 0x6F3C, 10, 1, 5, 0, 10, 176, 0, "EF.SMS", "ef-sms", PFILL(FF, 0x00)),      \
-    EF(1, LF, 0x6F42, 11, 1, 5, 0, 1, 38, 0, "EF.SMSP", "ef-smsp", FILL(FF)),             \
-    EF(1, TR, 0x6F43, 12, 1, 5, 0, 0, 2, 0, "EF.SMSS", "ef-smss", EXACT(FF, FF)),         \
-    EF(1, TR, 0x6F46, 13, 1, 10, 0, 0, 17, CR, "EF.SPN", "ef-spn", NODEF),                \
-    EF(1, TR, 0x6F56, 14, 1, 8, 0x05, 0, 1, CR, "EF.EST", "ef-est", NODEF),               \
-    EF(1, TR, 0x6F5B, 15, 1, 5, 0x0F, 0, 6, HU, "EF.START-HFN", "ef-start-hfn",           \
+/* d: depth of ADF.USIM, dt: added to the PE field tags — the groups are shared with the
+ * IoT templates, whose PEs name the same files with other field numbers */
+#define USIM_HEAD(d, dt, ust_size)                                                        \
+    DIR(d, FS_ADF, 0, 2 + (dt), "ADF.USIM", "adf-usim"),                                  \
+    EF((d) + 1, TR, 0x6F07, 3 + (dt), 1, 2, 0x07, 0, 9, CR, "EF.IMSI", "ef-imsi", NODEF), \
+    EF((d) + 1, LF, 0x6F06, 4 + (dt), 1, 10, 0x17, 0, 0, CR, "EF.ARR", "ef-arr", NODEF),  \
+    EF((d) + 1, TR, 0x6F08, 5 + (dt), 1, 5, 0x08, 0, 33, HU, "EF.KEYS", "ef-keys",        \
+       PFILL(FF, 0x07)),                                                                  \
+    EF((d) + 1, TR, 0x6F09, 6 + (dt), 1, 5, 0x09, 0, 33, HU, "EF.KEYSPS", "ef-keysPS",    \
+       PFILL(FF, 0x07)),                                                                  \
+    EF((d) + 1, TR, 0x6F31, 7 + (dt), 1, 2, 0x12, 0, 1, 0, "EF.HPPLMN", "ef-hpplmn",      \
+       EXACT(0x0A)),                                                                      \
+    EF((d) + 1, TR, 0x6F38, 8 + (dt), 1, 2, 0x04, 0, ust_size, CR, "EF.UST", "ef-ust",    \
+       NODEF)
+
+#define USIM_MID(d, dt)                                                                   \
+    EF((d) + 1, LF, 0x6F3B, 9 + (dt), 1, 8, 0, 20, 26, 0, "EF.FDN", "ef-fdn", FILL(FF)),  \
+    EF((d) + 1, LF, 0x6F3C, 10 + (dt), 1, 5, 0, 10, 176, 0, "EF.SMS", "ef-sms",           \
+       PFILL(FF, 0x00)),                                                                  \
+    EF((d) + 1, LF, 0x6F42, 11 + (dt), 1, 5, 0, 1, 38, 0, "EF.SMSP", "ef-smsp",           \
+       FILL(FF)),                                                                         \
+    EF((d) + 1, TR, 0x6F43, 12 + (dt), 1, 5, 0, 0, 2, 0, "EF.SMSS", "ef-smss",            \
+       EXACT(FF, FF)),                                                                    \
+    EF((d) + 1, TR, 0x6F46, 13 + (dt), 1, 10, 0, 0, 17, CR, "EF.SPN", "ef-spn", NODEF),   \
+    EF((d) + 1, TR, 0x6F56, 14 + (dt), 1, 8, 0x05, 0, 1, CR, "EF.EST", "ef-est", NODEF)
+
+#define USIM_TAIL(d, dt)                                                                  \
+    EF((d) + 1, TR, 0x6F5B, 15 + (dt), 1, 5, 0x0F, 0, 6, HU, "EF.START-HFN", "ef-start-hfn", \
        EXACT(0xF0, 0x00, 0x00, 0xF0, 0x00, 0x00)),                                        \
-    EF(1, TR, 0x6F5C, 16, 1, 2, 0x10, 0, 3, 0, "EF.THRESHOLD", "ef-threshold",            \
+    EF((d) + 1, TR, 0x6F5C, 16 + (dt), 1, 2, 0x10, 0, 3, 0, "EF.THRESHOLD", "ef-threshold", \
        EXACT(FF, FF, FF)),                                                                \
-    EF(1, TR, 0x6F73, 17, 1, 5, 0x0C, 0, 14, HU, "EF.PSLOCI", "ef-psloci",                \
+    EF((d) + 1, TR, 0x6F73, 17 + (dt), 1, 5, 0x0C, 0, 14, HU, "EF.PSLOCI", "ef-psloci",   \
        EXACT(FF4, FF4, FF, FF, 0x00, 0x00, FF, 0x01)),                                    \
-    EF(1, TR, 0x6F78, 18, 1, 2, 0x06, 0, 2, CR, "EF.ACC", "ef-acc", NODEF),               \
-    EF(1, TR, 0x6F7B, 19, 1, 5, 0x0D, 0, 12, 0, "EF.FPLMN", "ef-fplmn", FILL(FF)),        \
-    EF(1, TR, 0x6F7E, 20, 1, 5, 0x0B, 0, 11, HU, "EF.LOCI", "ef-loci",                    \
+    EF((d) + 1, TR, 0x6F78, 18 + (dt), 1, 2, 0x06, 0, 2, CR, "EF.ACC", "ef-acc", NODEF),  \
+    EF((d) + 1, TR, 0x6F7B, 19 + (dt), 1, 5, 0x0D, 0, 12, 0, "EF.FPLMN", "ef-fplmn",      \
+       FILL(FF)),                                                                         \
+    EF((d) + 1, TR, 0x6F7E, 20 + (dt), 1, 5, 0x0B, 0, 11, HU, "EF.LOCI", "ef-loci",       \
        EXACT(FF4, FF, FF, FF, 0x00, 0x00, FF, 0x01)),                                     \
-    EF(1, TR, 0x6FAD, 21, 1, 10, 0x03, 0, 4, 0, "EF.AD", "ef-ad", EXACT(0, 0, 0, 0x02)),  \
-    EF(1, LF, 0x6FB7, 22, 1, 10, 0x01, 1, 4, CR, "EF.ECC", "ef-ecc", NODEF),              \
-    EF(1, TR, 0x6FC4, 23, 1, 5, 0, 0, 128, HU, "EF.NETPAR", "ef-netpar", FILL(FF)),       \
-    EF(1, TR, 0x6FE3, 24, 1, 5, 0x1E, 0, 18, HU, "EF.EPSLOCI", "ef-epsloci",              \
+    EF((d) + 1, TR, 0x6FAD, 21 + (dt), 1, 10, 0x03, 0, 4, 0, "EF.AD", "ef-ad",            \
+       EXACT(0, 0, 0, 0x02)),                                                             \
+    EF((d) + 1, LF, 0x6FB7, 22 + (dt), 1, 10, 0x01, 1, 4, CR, "EF.ECC", "ef-ecc", NODEF), \
+    EF((d) + 1, TR, 0x6FC4, 23 + (dt), 1, 5, 0, 0, 128, HU, "EF.NETPAR", "ef-netpar",     \
+       FILL(FF))
+
+#define USIM_EPS(d, dt)                                                                   \
+    EF((d) + 1, TR, 0x6FE3, 24 + (dt), 1, 5, 0x1E, 0, 18, HU, "EF.EPSLOCI", "ef-epsloci", \
        EXACT(FF4, FF4, FF4, FF, FF, FF, 0x00, 0x00, 0x01)),                               \
-    EF(1, LF, 0x6FE4, 25, 1, 5, 0x18, 1, 80, HU, "EF.EPSNSC", "ef-epsnsc", FILL(FF))
+    EF((d) + 1, LF, 0x6FE4, 25 + (dt), 1, 5, 0x18, 1, 80, HU, "EF.EPSNSC", "ef-epsnsc",   \
+       FILL(FF))
+
+#define USIM_MANDATORY(ust_size)                                                          \
+    USIM_HEAD(0, 0, ust_size), USIM_MID(0, 0), USIM_TAIL(0, 0), USIM_EPS(0, 0)
 
 static const struct template_file t_usim[] = { USIM_MANDATORY(14) };
 static const struct template_file t_usim_v2[] = { USIM_MANDATORY(17) };
 
 /* ---- 2.5 / 2.5.2 / 2.5.3 ADF.USIM optional files (9.5.2) ----------------------------- */
+
+/* optional USIM files the IoT optional template names too (d: depth, t: PE field tag) */
+#define EF_OPLMNWACT(d, t)                                                                \
+    EF(d, TR, 0x6F61, t, 1, 2, 0x11, 0, 40, 0, "EF.OPLMNwAcT", "ef-oplmnwact",            \
+       REP(FF, FF, FF, 0, 0))
+#define EF_HPLMNWACT(d, t)                                                                \
+    EF(d, TR, 0x6F62, t, 1, 2, 0x13, 0, 5, 0, "EF.HPLMNwAcT", "ef-hplmnwact",             \
+       REP(FF, FF, FF, 0, 0))
+#define EF_EHPLMN(d, t)                                                                   \
+    EF(d, TR, 0x6FD9, t, 1, 2, 0x1D, 0, 15, 0, "EF.EHPLMN", "ef-ehplmn", FILL(FF))
 
 #define USIM_OPT_V1                                                                       \
     EF(1, TR, 0x6F05, 2, 1, 1, 0x02, 0, 6, 0, "EF.LI", "ef-li", FILL(FF)),                \
@@ -192,7 +234,8 @@ static const struct template_file t_usim_v2[] = { USIM_MANDATORY(17) };
     EF(1, TR, 0x6F3E, 5, 1, 2, 0, 0, 8, CR, "EF.GID1", "ef-gid1", NODEF),                 \
     EF(1, TR, 0x6F3F, 6, 1, 2, 0, 0, 8, CR, "EF.GID2", "ef-gid2", NODEF),                 \
     EF(1, LF, 0x6F40, 7, 1, 2, 0, 1, 24, 0, "EF.MSISDN", "ef-msisdn", FILL(FF)),          \
-    EF(1, TR, 0x6F41, 8, 1, 5, 0, 0, 5, 0, "EF.PUCT", "ef-puct", EXACT(FF, FF, FF, 0, 0)), \
+    EF(1, TR, 0x6F41, 8, 1, 5, 0, 0, 5, 0, "EF.PUCT", "ef-puct",                          \
+       EXACT(FF, FF, FF, 0, 0)),                                                          \
     EF(1, TR, 0x6F45, 9, 1, 5, 0, 0, 10, 0, "EF.CBMI", "ef-cbmi", FILL(FF)),              \
     EF(1, TR, 0x6F48, 10, 1, 2, 0x0E, 0, 10, 0, "EF.CBMID", "ef-cbmid", FILL(FF)),        \
     EF(1, LF, 0x6F49, 11, 1, 2, 0, 10, 24, 0, "EF.SDN", "ef-sdn", FILL(FF)),              \
@@ -201,10 +244,8 @@ static const struct template_file t_usim_v2[] = { USIM_MANDATORY(17) };
     EF(1, TR, 0x6F50, 14, 1, 5, 0, 0, 20, 0, "EF.CBMIR", "ef-cbmir", FILL(FF)),           \
     EF(1, TR, 0x6F60, 15, 1, 5, 0x0A, 0, 40, 0, "EF.PLMNwAcT", "ef-plmnwact",             \
        REP(FF, FF, FF, 0, 0)),                                                            \
-    EF(1, TR, 0x6F61, 16, 1, 2, 0x11, 0, 40, 0, "EF.OPLMNwAcT", "ef-oplmnwact",           \
-       REP(FF, FF, FF, 0, 0)),                                                            \
-    EF(1, TR, 0x6F62, 17, 1, 2, 0x13, 0, 5, 0, "EF.HPLMNwAcT", "ef-hplmnwact",            \
-       REP(FF, FF, FF, 0, 0)),                                                            \
+    EF_OPLMNWACT(1, 16),                                                                  \
+    EF_HPLMNWACT(1, 17),                                                                  \
     EF(1, TR, 0x6F2C, 18, 1, 5, 0, 0, 16, 0, "EF.DCK", "ef-dck", FILL(FF)),               \
     EF(1, TR, 0x6F32, 19, 1, 2, 0, 0, 30, 0, "EF.CNL", "ef-cnl", FILL(FF)),               \
     EF(1, LF, 0x6F47, 20, 1, 5, 0, 10, 30, 0, "EF.SMSR", "ef-smsr", PFILL(FF, 0x00)),     \
@@ -233,7 +274,8 @@ static const struct template_file t_usim_v2[] = { USIM_MANDATORY(17) };
     EF(1, LF, 0x6FC8, 41, 1, 5, 0, 10, 13, 0, "EF.EXT6", "ef-ext6", PFILL(FF, 0x00)),     \
     EF(1, LF, 0x6FC9, 42, 1, 5, 0, 10, 5, CR, "EF.MBI", "ef-mbi", NODEF),                 \
     EF(1, LF, 0x6FCA, 43, 1, 5, 0, 10, 6, HU, "EF.MWIS", "ef-mwis", FILL(0x00)),          \
-    EF(1, LF, 0x6FCB, 44, 1, 5, 0, 10, 16, 0, "EF.CFIS", "ef-cfis", PFILL(FF, 0x01, 0x00)), \
+    EF(1, LF, 0x6FCB, 44, 1, 5, 0, 10, 16, 0, "EF.CFIS", "ef-cfis",                       \
+       PFILL(FF, 0x01, 0x00)),                                                            \
     EF(1, LF, 0x6FCC, 45, 1, 5, 0, 10, 13, 0, "EF.EXT7", "ef-ext7", PFILL(FF, 0x00)),     \
     EF(1, TR, 0x6FCD, 46, 1, 2, 0x1B, 0, 17, CR, "EF.SPDI", "ef-spdi", NODEF),            \
     EF(1, LF, 0x6FCE, 47, 1, 5, 0, 10, 6, 0, "EF.MMSN", "ef-mmsn", PFILL(FF, 0, 0, 0)),   \
@@ -247,7 +289,7 @@ static const struct template_file t_usim_v2[] = { USIM_MANDATORY(17) };
     EF(1, TR, 0x6FD6, 55, 1, 5, 0, 0, 0, 0, "EF.GBABP", "ef-gbabp", FILL(FF)),            \
     EF(1, LF, 0x6FD7, 56, 1, 2, 0, 0, 0, HU, "EF.MSK", "ef-msk", FILL(FF)),               \
     EF(1, LF, 0x6FD8, 57, 1, 2, 0, 0, 0, 0, "EF.MUK", "ef-muk", FILL(FF)),                \
-    EF(1, TR, 0x6FD9, 58, 1, 2, 0x1D, 0, 15, 0, "EF.EHPLMN", "ef-ehplmn", FILL(FF)),      \
+    EF_EHPLMN(1, 58),                                                                     \
     EF(1, LF, 0x6FDA, 59, 1, 2, 0, 0, 0, 0, "EF.GBANL", "ef-gbanl", FILL(FF)),            \
     EF(1, TR, 0x6FDB, 60, 1, 2, 0, 0, 1, 0, "EF.EHPLMNPI", "ef-ehplmnpi", EXACT(0)),      \
     EF(1, TR, 0x6FDC, 61, 1, 2, 0, 0, 1, 0, "EF.LRPLMNSI", "ef-lrplmnsi", EXACT(0)),      \
@@ -271,14 +313,17 @@ static const struct template_file t_usim_v2[] = { USIM_MANDATORY(17) };
 
 #define USIM_OPT_V2_MORE                                                                  \
     EF(1, TR, 0x6FF3, 76, 1, 2, 0, 0, 0, CR, "EF.EPDGID", "ef-epdgid", NODEF),            \
-    EF(1, TR, 0x6FF4, 77, 1, 2, 0, 0, 0, CR, "EF.EPDGSELECTION", "ef-epdgselection", NODEF), \
+    EF(1, TR, 0x6FF4, 77, 1, 2, 0, 0, 0, CR, "EF.EPDGSELECTION", "ef-epdgselection",      \
+       NODEF),                                                                            \
     EF(1, TR, 0x6FF5, 78, 1, 2, 0, 0, 0, CR, "EF.EPDGIDEM", "ef-epdgidem", NODEF),        \
     EF(1, TR, 0x6FF6, 79, 1, 2, 0, 0, 0, CR, "EF.EPDGSELECTIONEM", "ef-epdgselectionem",  \
        NODEF),                                                                            \
     EF(1, TR, 0x6FF7, 80, 1, 2, 0, 0, 1, 0, "EF.FromPreferred", "ef-frompreferred",       \
        EXACT(0)),                                                                         \
-    EF(1, BT, 0x6FF8, 81, 1, 2, 0, 0, 0, CR, "EF.IMSConfigData", "ef-imsconfigdata", NODEF), \
-    EF(1, TR, 0x6FF9, 82, 1, 2, 0, 0, 4, CR, "EF.3GPPPSDATAOFF", "ef-3gpppsdataoff", NODEF), \
+    EF(1, BT, 0x6FF8, 81, 1, 2, 0, 0, 0, CR, "EF.IMSConfigData", "ef-imsconfigdata",      \
+       NODEF),                                                                            \
+    EF(1, TR, 0x6FF9, 82, 1, 2, 0, 0, 4, CR, "EF.3GPPPSDATAOFF", "ef-3gpppsdataoff",      \
+       NODEF),                                                                            \
     EF(1, LF, 0x6FFA, 83, 1, 2, 0, 0, 0, CR, "EF.3GPPPSDATAOFFservicelist",               \
        "ef-3gpppsdataoffservicelist", NODEF),                                             \
     EF(1, BT, 0x6FFC, 84, 1, 2, 0, 0, 0, CR, "EF.XCAPConfigData", "ef-xcapconfigdata",    \
@@ -301,7 +346,8 @@ static const struct template_file t_phonebook[] = { PHONEBOOK(0, 2) };
 static const struct template_file t_gsm_access[] = {
     DIR(0, FS_DF, 0x5F3B, 2, "DF.GSM-ACCESS", "df-gsm-access"),
     EF(1, TR, 0x4F20, 3, 1, 5, 0x01, 0, 9, HU, "EF.Kc", "ef-kc", FILLT(FF, 0x07)),
-    EF(1, TR, 0x4F52, 4, 1, 5, 0x02, 0, 9, HU, "EF.KcGPRS", "ef-kcgprs", FILLT(FF, 0x07)),
+    EF(1, TR, 0x4F52, 4, 1, 5, 0x02, 0, 9, HU, "EF.KcGPRS", "ef-kcgprs",                  \
+       FILLT(FF, 0x07)),
     EF(1, TR, 0x4F63, 5, 1, 5, 0, 0, 10, HU, "EF.CPBCCH", "ef-cpbcch", FILL(FF)),
     EF(1, TR, 0x4F64, 6, 1, 2, 0, 0, 1, 0, "EF.InvScan", "ef-invscan", EXACT(0)),
 };
@@ -332,9 +378,12 @@ static const struct template_file t_isim[] = {
 static const struct template_file t_isim_opt[] = { ISIM_OPT_V1 };
 static const struct template_file t_isim_opt_v2[] = {
     ISIM_OPT_V1,
-    EF(1, TR, 0x6FF7, 11, 1, 2, 0, 0, 1, 0, "EF.FromPreferred", "ef-frompreferred", EXACT(0)),
-    EF(1, BT, 0x6FF8, 12, 1, 2, 0, 0, 0, CR, "EF.IMSConfigData", "ef-imsconfigdata", NODEF),
-    EF(1, BT, 0x6FFC, 13, 1, 2, 0, 0, 0, CR, "EF.XCAPConfigData", "ef-xcapconfigdata", NODEF),
+    EF(1, TR, 0x6FF7, 11, 1, 2, 0, 0, 1, 0, "EF.FromPreferred", "ef-frompreferred",       \
+       EXACT(0)),
+    EF(1, BT, 0x6FF8, 12, 1, 2, 0, 0, 0, CR, "EF.IMSConfigData", "ef-imsconfigdata",      \
+       NODEF),
+    EF(1, BT, 0x6FFC, 13, 1, 2, 0, 0, 0, CR, "EF.XCAPConfigData", "ef-xcapconfigdata",    \
+       NODEF),
     EF(1, LF, 0x6FFA, 14, 1, 2, 0, 0, 0, CR, "EF.WebRTCURI", "ef-webrtcuri", NODEF),
     EF(1, BT, 0x6FFE, 15, 1, 2, 0, 0, 0, CR, "EF.MuDMiDConfigData", "ef-mudmidconfigdata",
        NODEF),
@@ -358,44 +407,51 @@ static const struct template_file t_eap[] = {
 #define LOCI5G_DEFAULT EXACT(FF16, 0x00, 0x00, 0x00, 0x01)
 
 /* n, len: record count / length of the two NSC files; ri: routing indicator default */
-#define DF5GS_V1(n, len, ...)                                                             \
-    DIR(0, FS_DF, 0x5FC0, 2, "DF.5GS", "df-df-5gs"),                                      \
-    EF(1, TR, 0x4F01, 3, 1, 5, 0x01, 0, 20, HU, "EF.5GS3GPPLOCI", "ef-5gs3gpploci",       \
+#define DF5GS_V1(d, dt, n, len, ...)                                                      \
+    DIR(d, FS_DF, 0x5FC0, 2 + (dt), "DF.5GS", "df-df-5gs"),                               \
+    EF((d) + 1, TR, 0x4F01, 3 + (dt), 1, 5, 0x01, 0, 20, HU, "EF.5GS3GPPLOCI", "ef-5gs3gpploci", \
        LOCI5G_DEFAULT),                                                                   \
-    EF(1, TR, 0x4F02, 4, 1, 5, 0x02, 0, 20, HU, "EF.5GSN3GPPLOCI", "ef-5gsn3gpploci",     \
+    EF((d) + 1, TR, 0x4F02, 4 + (dt), 1, 5, 0x02, 0, 20, HU, "EF.5GSN3GPPLOCI", "ef-5gsn3gpploci", \
        LOCI5G_DEFAULT),                                                                   \
-    EF(1, LF, 0x4F03, 5, 1, 5, 0x03, n, len, HU, "EF.5GS3GPPNSC", "ef-5gs3gppnsc",        \
+    EF((d) + 1, LF, 0x4F03, 5 + (dt), 1, 5, 0x03, n, len, HU, "EF.5GS3GPPNSC", "ef-5gs3gppnsc", \
        FILL(FF)),                                                                         \
-    EF(1, LF, 0x4F04, 6, 1, 5, 0x04, n, len, HU, "EF.5GSN3GPPNSC", "ef-5gsn3gppnsc",      \
+    EF((d) + 1, LF, 0x4F04, 6 + (dt), 1, 5, 0x04, n, len, HU, "EF.5GSN3GPPNSC", "ef-5gsn3gppnsc", \
        FILL(FF)),                                                                         \
-    EF(1, TR, 0x4F05, 7, 1, 5, 0x05, 0, 110, CR | HU, "EF.5GAUTHKEYS", "ef-5gauthkeys",   \
+    EF((d) + 1, TR, 0x4F05, 7 + (dt), 1, 5, 0x05, 0, 110, CR | HU,                        \
+       "EF.5GAUTHKEYS", "ef-5gauthkeys",                                                  \
        NODEF),                                                                            \
-    EF(1, TR, 0x4F06, 8, 1, 2, 0x06, 0, 4, CR, "EF.UAC_AIC", "ef-uac-aic", NODEF),        \
-    EF(1, TR, 0x4F07, 9, 1, 2, 0x07, 0, 0, 0, "EF.SUCI_Calc_Info", "ef-suci-calc-info",   \
+    EF((d) + 1, TR, 0x4F06, 8 + (dt), 1, 2, 0x06, 0, 4, CR, "EF.UAC_AIC", "ef-uac-aic",   \
+       NODEF),                                                                            \
+    EF((d) + 1, TR, 0x4F07, 9 + (dt), 1, 2, 0x07, 0, 0, 0,                                \
+       "EF.SUCI_Calc_Info", "ef-suci-calc-info",                                          \
        FILL(FF)),                                                                         \
-    EF(1, LF, 0x4F08, 10, 1, 10, 0x08, 0, 10, 0, "EF.OPL5G", "ef-opl5g", FILL(FF)),       \
-    EF(1, TR, 0x4F09, 11, 1, 2, 0x09, 0, 0, CR, "EF.SUPI_NAI", "ef-supinai", NODEF),      \
-    EF(1, TR, 0x4F0A, 12, 1, 2, 0x0A, 0, 4, 0, "EF.Routing_Indicator",                    \
+    EF((d) + 1, LF, 0x4F08, 10 + (dt), 1, 10, 0x08, 0, 10, 0, "EF.OPL5G", "ef-opl5g",     \
+       FILL(FF)),                                                                         \
+    EF((d) + 1, TR, 0x4F09, 11 + (dt), 1, 2, 0x09, 0, 0, CR, "EF.SUPI_NAI", "ef-supinai", \
+       NODEF),                                                                            \
+    EF((d) + 1, TR, 0x4F0A, 12 + (dt), 1, 2, 0x0A, 0, 4, 0, "EF.Routing_Indicator",       \
        "ef-routing-indicator", EXACT(__VA_ARGS__))
 
-#define DF5GS_V2_MORE                                                                     \
-    EF(1, BT, 0x4F0B, 13, 1, 2, 0, 0, 0, 0, "EF.URSP", "ef-ursp", NODEF),                 \
-    EF(1, TR, 0x4F0C, 14, 1, 2, 0x0C, 0, 1, 0, "EF.TN3GPPSNN", "ef-tn3gppsnn", EXACT(0))
+#define DF5GS_V2_MORE(d, dt)                                                              \
+    EF((d) + 1, BT, 0x4F0B, 13 + (dt), 1, 2, 0, 0, 0, 0, "EF.URSP", "ef-ursp", NODEF),    \
+    EF((d) + 1, TR, 0x4F0C, 14 + (dt), 1, 2, 0x0C, 0, 1, 0, "EF.TN3GPPSNN", "ef-tn3gppsnn", \
+       EXACT(0))
 
-static const struct template_file t_5gs[] = { DF5GS_V1(1, 57, 0xF0, FF, FF, FF) };
+static const struct template_file t_5gs[] = { DF5GS_V1(0, 0, 1, 57, 0xF0, FF, FF, FF) };
 static const struct template_file t_5gs_v2[] = {
-    DF5GS_V1(1, 57, 0xF0, FF, FF, FF), DF5GS_V2_MORE,
+    DF5GS_V1(0, 0, 1, 57, 0xF0, FF, FF, FF), DF5GS_V2_MORE(0, 0),
 };
 static const struct template_file t_5gs_v3[] = {
-    DF5GS_V1(2, 62, 0xF0, FF, FF, FF), DF5GS_V2_MORE,
+    DF5GS_V1(0, 0, 2, 62, 0xF0, FF, FF, FF), DF5GS_V2_MORE(0, 0),
 };
 static const struct template_file t_5gs_v4[] = {
-    DF5GS_V1(2, 62, 0xF0, FF, 0x00, 0x00), DF5GS_V2_MORE,
+    DF5GS_V1(0, 0, 2, 62, 0xF0, FF, 0x00, 0x00), DF5GS_V2_MORE(0, 0),
     EF(1, TR, 0x4F0D, 15, 1, 2, 0x0D, 0, 2, CR, "EF.CAG", "ef-cag", NODEF),
     EF(1, TR, 0x4F0E, 16, 1, 2, 0x0E, 0, 0, CR, "EF.SOR_CMCI", "ef-sor-cmci", NODEF),
     EF(1, TR, 0x4F0F, 17, 1, 2, 0x0F, 0, 7, CR, "EF.DRI", "ef-dri", NODEF),
     EF(1, TR, 0x4F10, 18, 1, 2, 0x10, 0, 2, CR, "EF.5GSEDRX", "ef-5gsedrx", NODEF),
-    EF(1, TR, 0x4F11, 19, 1, 2, 0x11, 0, 1, CR, "EF.5GNSWO_CONF", "ef-5gnswo-conf", NODEF),
+    EF(1, TR, 0x4F11, 19, 1, 2, 0x11, 0, 1, CR, "EF.5GNSWO_CONF", "ef-5gnswo-conf",       \
+       NODEF),
     EF(1, TR, 0x4F15, 20, 1, 2, 0x15, 0, 1, CR, "EF.MCHPPLMN", "ef-mchpplmn", NODEF),
     EF(1, TR, 0x4F16, 21, 1, 2, 0x16, 0, 1, CR, "EF.KAUSF_DERIVATION", "ef-kausf-derivation",
        NODEF),
@@ -403,11 +459,12 @@ static const struct template_file t_5gs_v4[] = {
 
 /* ---- 2.14 DF.SAIP, 2.15 DF.SNPN, 2.16 DF.5G_ProSe in ADF.USIM (9.5.12 .. 9.5.14) ------ */
 
-static const struct template_file t_saip[] = {
-    DIR(0, FS_DF, 0x5FD0, 2, "DF.SAIP", "df-df-saip"),
-    EF(1, TR, 0x4F01, 3, 1, 3, 0, 0, 0, 0, "EF.SUCI_Calc_Info_USIM", "ef-suci-calc-info-usim",
-       FILL(FF)),
-};
+#define DF_SAIP(d, dt)                                                                    \
+    DIR(d, FS_DF, 0x5FD0, 2 + (dt), "DF.SAIP", "df-df-saip"),                             \
+    EF((d) + 1, TR, 0x4F01, 3 + (dt), 1, 3, 0, 0, 0, 0, "EF.SUCI_Calc_Info_USIM",         \
+       "ef-suci-calc-info-usim", FILL(FF))
+
+static const struct template_file t_saip[] = { DF_SAIP(0, 0) };
 
 static const struct template_file t_snpn[] = {
     DIR(0, FS_DF, 0x5FE0, 2, "DF.SNPN", "df-df-snpn"),
@@ -416,13 +473,18 @@ static const struct template_file t_snpn[] = {
 
 static const struct template_file t_5gprose[] = {
     DIR(0, FS_DF, 0x5FF0, 2, "DF.5G_ProSe", "df-df-5g-prose"),
-    EF(1, TR, 0x4F01, 3, 1, 2, 0x01, 0, 1, CR, "EF.5G_PROSE_ST", "ef-5g-prose-st", NODEF),
-    EF(1, TR, 0x4F02, 4, 1, 2, 0x02, 0, 26, CR, "EF.5G_PROSE_DD", "ef-5g-prose-dd", NODEF),
-    EF(1, TR, 0x4F03, 5, 1, 2, 0x03, 0, 12, CR, "EF.5G_PROSE_DC", "ef-5g-prose-dc", NODEF),
+    EF(1, TR, 0x4F01, 3, 1, 2, 0x01, 0, 1, CR, "EF.5G_PROSE_ST", "ef-5g-prose-st",        \
+       NODEF),
+    EF(1, TR, 0x4F02, 4, 1, 2, 0x02, 0, 26, CR, "EF.5G_PROSE_DD", "ef-5g-prose-dd",       \
+       NODEF),
+    EF(1, TR, 0x4F03, 5, 1, 2, 0x03, 0, 12, CR, "EF.5G_PROSE_DC", "ef-5g-prose-dc",       \
+       NODEF),
     EF(1, TR, 0x4F04, 6, 1, 2, 0x04, 0, 32, CR, "EF.5G_PROSE_U2NRU", "ef-5g-prose-u2nru",
        NODEF),
-    EF(1, TR, 0x4F05, 7, 1, 2, 0x05, 0, 29, CR, "EF.5G_PROSE_RU", "ef-5g-prose-ru", NODEF),
-    EF(1, TR, 0x4F06, 8, 1, 2, 0x06, 0, 32, CR, "EF.5G_PROSE_UIR", "ef-5g-prose-uir", NODEF),
+    EF(1, TR, 0x4F05, 7, 1, 2, 0x05, 0, 29, CR, "EF.5G_PROSE_RU", "ef-5g-prose-ru",       \
+       NODEF),
+    EF(1, TR, 0x4F06, 8, 1, 2, 0x06, 0, 32, CR, "EF.5G_PROSE_UIR", "ef-5g-prose-uir",     \
+       NODEF),
 };
 
 /* ---- the registry ------------------------------------------------------------------- */
@@ -430,6 +492,25 @@ static const struct template_file t_5gprose[] = {
 /* DER content octets of 2.23.143.1.2.x and 2.23.143.1.2.x.y */
 #define OID2(x) .oid = BYTES(0x67, 0x81, 0x0F, 0x01, 0x02, (x)), .oid_len = 6
 #define OID3(x, y) .oid = BYTES(0x67, 0x81, 0x0F, 0x01, 0x02, (x), (y)), .oid_len = 7
+/* ---- 2.17 IoT, 2.18 IoT optional (SAIP 3.3.1 PE-IoT / PE-OPT-IoT) ------------------
+ * PE-IoT names the MF files (same fields as PE-MF), ADF.USIM with its mandatory files
+ * (PE-USIM's fields + 6) and the USIM files from ef-start-hfn to ef-netpar (PE-USIM's
+ * field numbers); PE-OPT-IoT the rest of PE-USIM's files (fdn .. est, epsloci, epsnsc),
+ * three optional USIM files, DF.5GS (v4 facts) and DF.SAIP. No public copy of the TCA
+ * Annex A table for these two templates was found: the file facts are those of the MF /
+ * USIM (v2: 17-octet EF.UST) / USIM optional / DF.5GS / DF.SAIP templates that name the
+ * same files, shared through the row macros above. ADF.USIM needs its fileDescriptor
+ * (temporary FID and dfName) in the PE, as in PE-USIM. */
+static const struct template_file t_iot[] = {
+    MF_FILES, USIM_HEAD(1, 6, 17), USIM_TAIL(1, 0),
+};
+
+static const struct template_file t_iot_opt[] = {
+    USIM_MID(0, -7), EF_OPLMNWACT(1, 8), EF_HPLMNWACT(1, 9), EF_EHPLMN(1, 10),
+    USIM_EPS(0, -13), DF5GS_V1(1, 11, 2, 62, 0xF0, FF, 0x00, 0x00), DF5GS_V2_MORE(1, 11),
+    DF_SAIP(1, 24),
+};
+
 #define FILES(a) .files = (a), .n_files = sizeof(a) / sizeof((a)[0]), .supported = true
 #define NOFILES .files = NULL, .n_files = 0, .supported = false
 
@@ -502,10 +583,10 @@ static const struct template templates[] = {
       .anchor = TPL_AT_ADF_USIM, .saip_min_version = "3.3.1", FILES(t_5gprose) },
     { OID2(17), .oid_str = "2.23.143.1.2.17", .name = "IoT", .pe_tag = 0xBF20,
       .anchor = TPL_AT_ROOT, .created_by_default = true, .saip_min_version = "3.3.1",
-      NOFILES },
+      FILES(t_iot) },
     { OID2(18), .oid_str = "2.23.143.1.2.18", .name = "IoT optional", .pe_tag = 0xBF21,
       .anchor = TPL_AT_ADF_USIM, .optional_tpl = true, .saip_min_version = "3.3.1",
-      NOFILES },
+      FILES(t_iot_opt) },
 };
 
 #define N_TEMPLATES (sizeof(templates) / sizeof(templates[0]))

@@ -37,6 +37,7 @@
 static const uint8_t ICCID_IOT[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x10, 0xF1 };
 static const uint8_t ICCID_MIL[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x20, 0xF1 };
 static const uint8_t ICCID_TUAK[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x30, 0xF1 };
+static const uint8_t ICCID_IOT_TPL[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x40, 0xF1 };
 static const uint8_t ICCID_SKEL[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x90, 0xF9 };
 
 static uint8_t *load(const char *name, size_t *len)
@@ -226,6 +227,54 @@ static void test_iot_minimal_image(void **state)
     expect_milenage_set1(&img->naa[0].aka);
 }
 
+/* A file's structure as the template table gives it. */
+static void expect_file(const struct fs *fs, int df, uint16_t fid, uint8_t sfi,
+                        uint32_t size)
+{
+    int f = fs_child(fs, df, fid);
+    if (f == FS_NONE)
+        fail_msg("no file %04X", fid);
+    assert_int_equal(fs->files[f].sfi, sfi);
+    assert_int_equal(fs->files[f].size, size);
+}
+
+/* iot-template: the same IoT minimal profile made with the PE-IoT / PE-OPT-IoT templates:
+ * the files come out with the facts of the MF / USIM / DF.5GS templates. */
+static void test_iot_template_image(void **state)
+{
+    (void)state;
+    struct ppi_install *p = install_ok("iot-template", ICCID_IOT_TPL);
+    struct profile_image *img = (struct profile_image *)ppi_install_image(p);
+    expect_content(&img->fs, 0, 0x2FE2, 0, "988892090000000040F1");
+    expect_content(&img->fs, 0, 0x2F05, 0, "FFFF");                 /* EF.PL by default */
+    expect_file(&img->fs, 0, 0x2F05, 0x05, 2);
+    int adf = usim_adf(&img->fs);
+    assert_int_equal(img->fs.files[adf].parent, 0);                 /* below the MF */
+    expect_content(&img->fs, adf, 0x6F07, 0, "080910100000000040");
+    expect_file(&img->fs, adf, 0x6F07, 0x07, 9);
+    expect_file(&img->fs, adf, 0x6F38, 0x04, 17);                   /* EF.UST v2 */
+    expect_content(&img->fs, adf, 0x6F08, 0, "07FFFF");             /* EF.KEYS default */
+    expect_content(&img->fs, adf, 0x6F5B, 0, "F00000F00000");       /* EF.START-HFN */
+    expect_content(&img->fs, adf, 0x6FAD, 0, "00000002");           /* EF.AD */
+    expect_content(&img->fs, adf, 0x6F78, 0, "0001");
+    assert_int_equal(fs_child(&img->fs, adf, 0x6F3B), FS_NONE);     /* FDN: opt-IoT, not named */
+    /* PE-OPT-IoT: the named files only */
+    expect_content(&img->fs, adf, 0x6F46, 0, "0165756963632D656D75FFFFFFFFFFFFFF");
+    expect_file(&img->fs, adf, 0x6F46, 0, 17);
+    expect_content(&img->fs, adf, 0x6F56, 0, "00");
+    assert_int_equal(fs_child(&img->fs, adf, 0x6FE3), FS_NONE);     /* EPSLOCI not named */
+    int gs = fs_child(&img->fs, adf, 0x5FC0);
+    assert_true(gs != FS_NONE);                                     /* DF.5GS */
+    expect_content(&img->fs, gs, 0x4F0A, 0, "F0FF0000");            /* Routing Indicator */
+    expect_file(&img->fs, gs, 0x4F0A, 0x0A, 4);
+    expect_content(&img->fs, gs, 0x4F01, 16, "00000001");           /* 5GS3GPPLOCI */
+    expect_file(&img->fs, gs, 0x4F01, 0x01, 20);
+    assert_int_equal(fs_child(&img->fs, gs, 0x4F07), FS_NONE);      /* not named */
+    expect_pin(&img->pins, 0x01, "30303030FFFFFFFF", false, 3, NULL);
+    assert_int_equal(img->n_naa, 1);
+    expect_milenage_set1(&img->naa[0].aka);
+}
+
 static void test_full_milenage_image(void **state)
 {
     (void)state;
@@ -323,6 +372,13 @@ static void test_iot_minimal(void **state)
     expect_accepted("iot-minimal", ICCID_IOT);
 }
 
+/* PE-IoT stands where PE-MF does (second) or nowhere */
+static void test_bad_iot_late(void **state)
+{
+    (void)state;
+    expect_refused("bad-iot-late", ICCID_SKEL, PPI_EPE, ST_INVALID_FORMAT, 60);
+}
+
 static void test_full_milenage(void **state)
 {
     (void)state;
@@ -395,6 +451,8 @@ int main(void)
         cmocka_unit_test(test_full_tuak),
         cmocka_unit_test(test_skeleton),
         cmocka_unit_test_teardown(test_iot_minimal_image, free_live),
+        cmocka_unit_test_teardown(test_iot_template_image, free_live),
+        cmocka_unit_test(test_bad_iot_late),
         cmocka_unit_test_teardown(test_full_milenage_image, free_live),
         cmocka_unit_test_teardown(test_full_tuak_image, free_live),
         cmocka_unit_test(test_iccid_mismatch),
