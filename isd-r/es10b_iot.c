@@ -73,6 +73,8 @@
  *   SGP.32 ConnectivityParameters has one component (httpParams, "also used for CoAP"),
  *   so the octets are passed through unchanged. No enabled profile, or one without them →
  *   parametersNotAvailable (1); a store failure → undefinedError (127).
+ * - IpaeActivation (BF42): this card has no IPA inside (EUICCInfo2 ipaMode ipad, ISD-R
+ *   template E1 without ipaeSupported), so a well-formed request answers notSupported (1).
  * - Guard: with an eIM associated, ES10c EnableProfile / DisableProfile / DeleteProfile
  *   answer disallowedByPolicy (3) without looking further (SGP.32: profile state
  *   changes come from the eIM as PSMOs). GetProfilesInfo and SetNickname change no
@@ -122,6 +124,7 @@
 #define ECALL_NOT_AVAILABLE       8
 #define ECALL_ACTIVE              104
 #define PARAMETERS_NOT_AVAILABLE  1
+#define IPAE_NOT_SUPPORTED        1
 #define DISALLOWED_BY_POLICY      3
 
 #define IMMEDIATE_CONFIG_MAX      (ISDR_ADDRESS_MAX + 96u)
@@ -592,6 +595,21 @@ int es10b_disable_emergency_profile(struct isdr *r, const struct tlv *req,
                                     struct tlv_writer *resp)
 {
     return run_episode(r, req, resp, ecall_disable_in_tx);
+}
+
+/* IpaeActivationRequest BF42 {80 ipaeOption BIT STRING} → BF42 {80 notSupported}. */
+int es10b_ipae_activation(struct isdr *r, const struct tlv *req, struct tlv_writer *resp)
+{
+    struct tlv_cursor c;
+    struct tlv f, extra;
+    uint32_t bits;
+    tlv_cursor_init(&c, req->value, req->len);
+    if (!tlv_next(&c, &f) || f.tag != 0x80 || f.constructed ||
+        !isdr_get_bits(f.value, f.len, &bits) || tlv_next(&c, &extra) || c.error)
+        return ISDR_EMALFORMED;
+    r->outcome = "notSupported";
+    put_result(resp, 0xBF42, IPAE_NOT_SUPPORTED);
+    return ISDR_OK;
 }
 
 int es10b_get_connectivity_parameters(struct isdr *r, const struct tlv *req,

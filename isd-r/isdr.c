@@ -77,6 +77,7 @@ static const struct es10_function FUNCTIONS[] = {
     { 0xBF5F, MODE_IOT, "ES10b.GetConnectivityParameters",
       es10b_get_connectivity_parameters },
     { 0xBF64, MODE_IOT, "ES10b.eUICCMemoryReset", es10b_euicc_memory_reset },
+    { 0xBF42, MODE_IOT, "ES10b.IpaeActivation", es10b_ipae_activation },
     { 0xBF65, MODE_IOT, "ES10b.SetDefaultDpAddress", es10a_set_default_dp_address },
 };
 

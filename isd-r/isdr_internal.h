@@ -142,6 +142,7 @@ int es10b_enable_emergency_profile(struct isdr *r, const struct tlv *req,
                                    struct tlv_writer *resp);
 int es10b_disable_emergency_profile(struct isdr *r, const struct tlv *req,
                                     struct tlv_writer *resp);
+int es10b_ipae_activation(struct isdr *r, const struct tlv *req, struct tlv_writer *resp);
 int es10b_get_connectivity_parameters(struct isdr *r, const struct tlv *req,
                                       struct tlv_writer *resp);
 /* ES10c Enable/Disable/DeleteProfile in IoT mode: refused with disallowedByPolicy (3)

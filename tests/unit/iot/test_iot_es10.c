@@ -535,6 +535,7 @@ static void test_consumer_answers_6a88(void **state)
         "BF56 00", "BF57 00", "BF55 00", "BF51 00", "BF58 03 80 01 00", "BF59 00",
         "BF5A 00", "BF5B 03 80 01 00", "BF5C 03 80 01 00", "BF5D 03 80 01 00",
         "BF5E 03 80 01 00", "BF5F 00", "BF64 04 82 02 02 04", "BF65 03 80 01 41",
+        "BF42 04 80 02 07 80",
     };
     for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
         assert_int_equal(es10_hex(f, reqs[i]), 0x6A88);
@@ -754,8 +755,10 @@ static void test_fallback_emergency_connectivity(void **state)
     run_ok(f, "BF5B 03 80 01 00", "BF5B 03 80 01 08");
     run_ok(f, "BF5C 03 80 01 00", "BF5C 03 80 01 08");
     run_ok(f, "BF5F 00", "BF5F 03 81 01 01");
+    run_ok(f, "BF42 04 80 02 07 80", "BF42 03 80 01 01");      /* IPAe: notSupported */
     static const char *bad[] = { "BF5D 00", "BF5E 00", "BF5B 00", "BF5C 00",
-                                 "BF5F 03 80 01 00", "BF5D 03 80 02 00" };
+                                 "BF5F 03 80 01 00", "BF5D 03 80 02 00", "BF42 00",
+                                 "BF42 04 81 02 07 80", "BF42 07 80 02 07 80 80 01 00" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(es10_hex(f, bad[i]), 0x6A80);
 }
