@@ -14,6 +14,12 @@
  *   euicc-eim [options] config          GetEimConfigurationData
  *   euicc-eim [options] results         RetrieveNotificationsList (euiccPackageResults)
  *   euicc-eim [options] ack SEQ         NotificationSent
+ *   euicc-eim [options] fallback | return-fallback | emergency-on | emergency-off |
+ *                       rollback | connectivity | immediate-enable
+ *                                       the IPA's own ES10b functions (no package):
+ *                                       ExecuteFallbackMechanism, ReturnFromFallback,
+ *                                       Enable- / DisableEmergencyProfile, ProfileRollback,
+ *                                       GetConnectivityParameters, ImmediateEnable
  *
  * The counterValue of a package is the card's stored one (GetEimConfigurationData) + 1
  * unless --counter N gives it; the associationToken is the card's too. Several PSMOs
@@ -23,6 +29,9 @@
  * CERT.EUM to the CI of --ci-cert (default: the SGP.26 CI of --sgp26), carry the card's
  * EID, and its EID must lie in the EUM's range; otherwise nothing is printed as
  * verified and the exit status is 1. The card's own CI is never trusted implicitly.
+ * The IPA functions need no eIM key and no CERT.EUICC (their answers are not signed);
+ * --refresh sets their refreshFlag (default FALSE), --rollback the rollbackFlag of an
+ * enable PSMO.
  * Exit status: 0 success, 1 the card refused or answered something that does not verify
  * (the reason is printed), 2 wrong command line. */
 #include <errno.h>
@@ -65,10 +74,13 @@
 enum command { CMD_NONE, CMD_ENABLE, CMD_DISABLE, CMD_DELETE, CMD_LIST, CMD_RAT,
                CMD_IMMEDIATE_ENABLE, CMD_SET_FALLBACK, CMD_UNSET_FALLBACK, CMD_SET_DEFAULT_DP,
                CMD_LIST_EIM, CMD_ADD_EIM, CMD_UPDATE_EIM, CMD_DELETE_EIM,
-               CMD_ASSOCIATE, CMD_CONFIG, CMD_RESULTS, CMD_ACK };
+               CMD_ASSOCIATE, CMD_CONFIG, CMD_RESULTS, CMD_ACK,
+               CMD_FALLBACK, CMD_RETURN_FALLBACK, CMD_EMERGENCY_ON, CMD_EMERGENCY_OFF,
+               CMD_ROLLBACK, CMD_CONNECTIVITY, CMD_IMMEDIATE };
 
 #define IS_PACKAGE(c) ((c) >= CMD_ENABLE && (c) <= CMD_DELETE_EIM)
 #define IS_ECO(c)     ((c) >= CMD_LIST_EIM && (c) <= CMD_DELETE_EIM)
+#define IS_IPA(c)     ((c) >= CMD_FALLBACK)
 
 /* One operation of the package. */
 struct op {
@@ -80,7 +92,7 @@ struct op {
 struct opts {
     const char *reader, *sgp26, *eim_key, *eim_id, *fqdn, *ci_cert, *tamper_s;
     const char *new_key, *new_fqdn, *smdp_oid, *smdp_address;
-    bool has_counter, has_new_counter, flag, then;
+    bool has_counter, has_new_counter, flag, then, refresh, rollback;
     uint64_t counter, new_counter;
     int wait_s;
     enum command cmd;              /* the first command */
@@ -135,6 +147,14 @@ static void usage(FILE *f)
         "  config              GetEimConfigurationData\n"
         "  results             RetrieveNotificationsList (euiccPackageResults), verified\n"
         "  ack SEQ             NotificationSent: remove the stored result SEQ\n"
+        "The IPA's own ES10b functions (sent directly, not in a package):\n"
+        "  fallback            ExecuteFallbackMechanism\n"
+        "  return-fallback     ReturnFromFallback\n"
+        "  emergency-on        EnableEmergencyProfile\n"
+        "  emergency-off       DisableEmergencyProfile\n"
+        "  rollback            ProfileRollback (after an 'enable ICCID --rollback' package)\n"
+        "  connectivity        GetConnectivityParameters (the enabled profile's httpParams)\n"
+        "  immediate-enable    ImmediateEnable\n"
         "Options:\n"
         "  --reader NAME       PC/SC reader (default: the first containing \"Virtual PCD\")\n"
         "  --wait SEC          wait up to SEC seconds for the card (default 0)\n"
@@ -157,7 +177,9 @@ static void usage(FILE *f)
         "  --new-fqdn FQDN     update-eim: the new eimFqdn\n"
         "  --flag              immediate-enable-config: immediateEnableFlag\n"
         "  --smdp-oid OID      immediate-enable-config: defaultSmdpOid (dotted)\n"
-        "  --smdp-address A    immediate-enable-config: defaultSmdpAddress\n");
+        "  --smdp-address A    immediate-enable-config: defaultSmdpAddress\n"
+        "  --rollback          enable: rollbackFlag (ProfileRollback may undo it)\n"
+        "  --refresh           the IPA functions but connectivity: refreshFlag TRUE\n");
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -195,6 +217,11 @@ static const struct { const char *name; enum command cmd; enum arg_kind args; } 
     { "update-eim", CMD_UPDATE_EIM, ARG_TEXT }, { "delete-eim", CMD_DELETE_EIM, ARG_TEXT },
     { "config", CMD_CONFIG, ARG_NONE }, { "results", CMD_RESULTS, ARG_NONE },
     { "ack", CMD_ACK, ARG_SEQ },
+    { "fallback", CMD_FALLBACK, ARG_NONE }, { "return-fallback", CMD_RETURN_FALLBACK, ARG_NONE },
+    { "emergency-on", CMD_EMERGENCY_ON, ARG_NONE },
+    { "emergency-off", CMD_EMERGENCY_OFF, ARG_NONE },
+    { "rollback", CMD_ROLLBACK, ARG_NONE }, { "connectivity", CMD_CONNECTIVITY, ARG_NONE },
+    { "immediate-enable", CMD_IMMEDIATE, ARG_NONE },
 };
 
 /* Where a command may go: the first one, or a package operation after --then that
@@ -269,12 +296,18 @@ static bool oid_from_text(const char *s, uint8_t *out, size_t cap, size_t *len)
 /* The options that only some commands read: given with any other, they are an error. */
 static int check_option_use(struct opts *o)
 {
-    bool add = false, upd = false, cie = false;
+    bool add = false, upd = false, cie = false, ena = false;
     for (size_t k = 0; k < o->n_ops; k++) {
         add |= o->ops[k].cmd == CMD_ADD_EIM;
         upd |= o->ops[k].cmd == CMD_UPDATE_EIM;
         cie |= o->ops[k].cmd == CMD_IMMEDIATE_ENABLE;
+        ena |= o->ops[k].cmd == CMD_ENABLE;
     }
+    if (o->rollback && !ena)
+        return bad_usage("--rollback goes with enable%s", "");
+    if (o->refresh && (!IS_IPA(o->cmd) || o->cmd == CMD_CONNECTIVITY))
+        return bad_usage("--refresh goes with fallback, return-fallback, emergency-on, "
+                         "emergency-off, rollback or immediate-enable%s", "");
     if (o->new_key && !add)
         return bad_usage("--new-key goes with add-eim%s", "");
     if (o->new_fqdn && !upd)
@@ -334,6 +367,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->then = true;
         } else if (strcmp(a, "--flag") == 0) {
             o->flag = true;
+        } else if (strcmp(a, "--refresh") == 0) {
+            o->refresh = true;
+        } else if (strcmp(a, "--rollback") == 0) {
+            o->rollback = true;
         } else if (strcmp(a, "--counter") == 0 || strcmp(a, "--new-counter") == 0) {
             bool is_new = a[2] == 'n';
             if (!parse_u64(next, is_new ? &o->new_counter : &o->counter))
@@ -762,7 +799,7 @@ static int write_ops(const struct opts *o, struct tlv_writer *w)
     for (size_t k = 0; k < o->n_ops; k++) {
         const struct op *op = &o->ops[k];
         switch (op->cmd) {
-        case CMD_ENABLE: eimt_psmo_enable(w, op->iccid, false); break;
+        case CMD_ENABLE: eimt_psmo_enable(w, op->iccid, o->rollback); break;
         case CMD_DISABLE: eimt_psmo_disable(w, op->iccid); break;
         case CMD_DELETE: eimt_psmo_delete(w, op->iccid); break;
         case CMD_LIST: eimt_psmo_list_profile_info(w, NULL, 0, NULL, 0); break;
@@ -899,6 +936,53 @@ static int cmd_ack(struct ctx *c)
     return code == 0 ? 0 : 1;
 }
 
+/* ---- the IPA's own ES10b functions ---- */
+
+/* Each command's request tag, the function's and its result field's spec names. */
+static const struct {
+    enum command cmd;
+    uint32_t tag;
+    const char *function, *result;
+} ipa_functions[] = {
+    { CMD_FALLBACK, 0xBF5D, "ExecuteFallbackMechanism", "executeFallbackMechanismResult" },
+    { CMD_RETURN_FALLBACK, 0xBF5E, "ReturnFromFallback", "returnFromFallbackResult" },
+    { CMD_EMERGENCY_ON, 0xBF5B, "EnableEmergencyProfile", "enableEmergencyProfileResult" },
+    { CMD_EMERGENCY_OFF, 0xBF5C, "DisableEmergencyProfile", "disableEmergencyProfileResult" },
+    { CMD_ROLLBACK, 0xBF58, "ProfileRollback", "cmdResult" },
+    { CMD_CONNECTIVITY, 0xBF5F, "GetConnectivityParameters", "connectivityParametersError" },
+    { CMD_IMMEDIATE, 0xBF5A, "ImmediateEnable", "immediateEnableResult" },
+};
+
+static int cmd_ipa(struct ctx *c)
+{
+    size_t k = 0, nfn = sizeof ipa_functions / sizeof ipa_functions[0];
+    while (k < nfn && ipa_functions[k].cmd != c->o.cmd)
+        k++;
+    if (k == nfn)
+        return 2;
+    const char *fn = ipa_functions[k].function;
+    uint32_t tag = ipa_functions[k].tag;
+    struct eimt_ipa_answer a;
+    size_t n = eimt_ipa_request(tag, c->o.refresh, c->req, REQ_MAX);
+    if (n == 0 || es10(c, fn, c->req, n) != 0)
+        return 1;
+    if (eimt_parse_ipa_response(tag, c->resp, c->resp_len, &a) != 0)
+        return malformed(fn);
+    if (tag == 0xBF5F && a.code == 0) {
+        printf("%s: connectivityParameters", fn);
+        if (a.has_http_params) {
+            fputs(" httpParams ", stdout);
+            hex(a.http_params, a.http_params_len);
+        }
+        putchar('\n');
+        return 0;
+    }
+    printf("%s: %s %s(%lld)%s\n", fn, ipa_functions[k].result, eimt_code_name(tag, a.code),
+           (long long)a.code, a.has_package_result ? " eUICCPackageResult present (see "
+           "'results')" : "");
+    return a.code == 0 ? 0 : 1;
+}
+
 /* ---- main ---- */
 
 static int run(struct ctx *c)
@@ -906,7 +990,8 @@ static int run(struct ctx *c)
     struct eimt e;
     char path[PATH_MAX_] = "";
     int rc;
-    bool needs_eim = c->o.cmd != CMD_CONFIG && c->o.cmd != CMD_RESULTS && c->o.cmd != CMD_ACK;
+    bool needs_eim = c->o.cmd != CMD_CONFIG && c->o.cmd != CMD_RESULTS && c->o.cmd != CMD_ACK &&
+                     !IS_IPA(c->o.cmd);
     memset(&e, 0, sizeof e);
     if (needs_eim) {
         if (sgp26_path(&c->o, c->o.eim_key, "eIM/SK_S_EIMsign_ECDSA_NIST.pem", path,
@@ -919,6 +1004,8 @@ static int run(struct ctx *c)
         return 1;
     if (c->o.cmd == CMD_ACK)
         return cmd_ack(c);
+    if (IS_IPA(c->o.cmd))
+        return cmd_ipa(c);
     if (get_config(c, c->o.cmd == CMD_CONFIG) != 0)
         return 1;
     if (c->o.cmd == CMD_CONFIG)

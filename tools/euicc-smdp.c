@@ -4,7 +4,9 @@
  * Besides the download, the ES10 functions a user needs for the rest of the life
  * cycle: list, enable, disable, delete, and the notifications.
  *
- *   euicc-smdp [options] --upp FILE        download FILE (a UPP, DER)
+ *   euicc-smdp [options] --upp FILE        download FILE (a UPP, DER); --ecall and
+ *                                          --fallback-allowed yes|no put the SGP.32
+ *                                          metadata into its StoreMetadata
  *   euicc-smdp [options] --list            GetProfilesInfo
  *   euicc-smdp [options] --enable ICCID | --disable ICCID | --delete ICCID
  *   euicc-smdp [options] --notifications | --retrieve [SEQ] | --remove SEQ
@@ -50,6 +52,7 @@ struct opts {
     struct smdp_config smdp;
     const char *matching_id;
     const char *upp;
+    struct smdp_iot_metadata iot;    /* SGP.32 StoreMetadata fields of the download */
     int wait_s;
     enum command cmd;
     const char *iccid;               /* enable/disable/delete */
@@ -80,7 +83,10 @@ static void usage(FILE *f)
         "  --ci-cert F         CI certificate the SM-DP+ checks CERT.EUM against\n"
         "  --address FQDN      SM-DP+ address (default testsmdpplus1.example.com)\n"
         "  --rsk               bind with ReplaceSessionKeys (osmo-smdpp style)\n"
-        "  --matching-id ID    MatchingID sent in ctxParams1\n");
+        "  --matching-id ID    MatchingID sent in ctxParams1\n"
+        "  --ecall             --upp: the profile is an Emergency Profile (SGP.32\n"
+        "                      StoreMetadata ecallIndication TRUE)\n"
+        "  --fallback-allowed yes|no   --upp: StoreMetadata fallbackAllowed (SGP.32)\n");
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -140,6 +146,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
             return 3;
         } else if (strcmp(a, "--rsk") == 0) {
             o->smdp.replace_session_keys = true;
+        } else if (strcmp(a, "--ecall") == 0) {
+            o->iot.has_ecall_indication = o->iot.ecall_indication = true;
+        } else if (strcmp(a, "--fallback-allowed") == 0) {
+            if (!next || (strcmp(next, "yes") != 0 && strcmp(next, "no") != 0))
+                return bad_usage("--fallback-allowed needs yes or no%s", "");
+            o->iot.has_fallback_allowed = true;
+            o->iot.fallback_allowed = next[0] == 'y';
+            i++;
         } else if (strcmp(a, "--wait") == 0) {
             uint32_t w;
             if (!parse_seq(next, &w) || w > 3600)
@@ -184,6 +198,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
     }
     if (o->cmd == CMD_NONE)
         return bad_usage("no command given: --upp FILE, --list, --enable ICCID, …%s", "");
+    if ((o->iot.has_ecall_indication || o->iot.has_fallback_allowed) && o->cmd != CMD_DOWNLOAD)
+        return bad_usage("--ecall and --fallback-allowed go with --upp%s", "");
     return 0;
 }
 
@@ -361,6 +377,8 @@ static int cmd_download(struct pcsc_lpa *l, struct opts *o, uint8_t *req, uint8_
         fprintf(stderr, "euicc-smdp: SM-DP+: %s\n", err);
         goto out;
     }
+    if (o->iot.has_ecall_indication || o->iot.has_fallback_allowed)
+        smdp_set_iot_metadata(dp, &o->iot);
     if (es10(l, "GetEUICCInfo1", get_info1, sizeof get_info1, resp, &rl) != 0)
         goto out;
     if (rl > sizeof info1) {

@@ -11,10 +11,18 @@
 # and deleteEim; a tampered package (bad signature) is refused unsigned and changes
 # nothing; CERT.EUICC is refused under a foreign CI (--ci-cert); the stored results
 # verify and NotificationSent removes them.
+# Then the IPA's own ES10b functions (iot_ipa_e2e): an Emergency Profile (euicc-smdp
+# --ecall) and a Fallback Profile (--fallback-allowed yes) are downloaded;
+# EnableEmergencyProfile enables it (while it is, a package answers ecallActive), again
+# → profileNotInDisabledState, DisableEmergencyProfile; setFallbackAttribute (PSMO), then
+# ExecuteFallbackMechanism enables the Fallback Profile, GetConnectivityParameters →
+# parametersNotAvailable (TS.48 has none), ReturnFromFallback; ProfileRollback without a
+# rollback point → rollbackNotAllowed, after an `enable --rollback` package → ok.
 # Then a consumer-mode card answers the IoT functions with errors.
 # SKIP when <shared>/sgp26 (with eIM/) or the TS.48 profile is absent.
 
 iot_out=""
+iot_iccid=""
 
 # iot_expect NAME WANT_RC REGEX PROGRAM ARGS... : PASS when PROGRAM exits WANT_RC and
 # prints a line matching REGEX (output in $iot_out)
@@ -34,6 +42,71 @@ iot_expect() {
 # iot_check: iot_expect as a statement (a failure is counted, the script goes on under set -e)
 iot_check() {
     iot_expect "$@" || true
+}
+
+# iot_download NAME UPP ARGS... : download UPP with euicc-smdp (extra ARGS); its ICCID
+# in $iot_iccid, empty on failure
+iot_download() {
+    local name=$1 upp=$2
+    shift 2
+    iot_iccid=""
+    if iot_expect "$name" 0 '^profile installed: ICCID [0-9]{19,20}, ' \
+           "$smdp" "${sgp[@]}" --upp "$upp" "$@"; then
+        iot_iccid=$(sed -n 's/^profile installed: ICCID \([0-9]*\), .*/\1/p' "$iot_out")
+    fi
+}
+
+# the IPA's ES10b functions on the running IoT card (eIM associated; called by iot_e2e
+# with its locals eim, smdp, sgp)
+iot_ipa_e2e() {
+    local dir=$shared/profiles/ts48 ec fb
+    local ec_upp=$dir/TS48V2-SAIP2-1-BERTLV-UNIQUE.der fb_upp=$dir/TS48V1-B-UNIQUE.der
+    if [ ! -f "$ec_upp" ] || [ ! -f "$fb_upp" ]; then
+        skip "iot: $ec_upp or $fb_upp not found (set EUICC_EMU_SHARED)"
+        return
+    fi
+    iot_download "download with --ecall (Emergency Profile)" "$ec_upp" --ecall
+    ec=$iot_iccid
+    iot_download "download with --fallback-allowed yes" "$fb_upp" --fallback-allowed yes
+    fb=$iot_iccid
+    if [ -z "$ec" ] || [ -z "$fb" ] || [ "$ec" = "$fb" ]; then
+        fail "iot: two profiles for the IPA functions (got '$ec' and '$fb')"
+        return
+    fi
+
+    iot_check "EnableEmergencyProfile: ok" 0 \
+        '^EnableEmergencyProfile: enableEmergencyProfileResult ok\(0\)$' "$eim" --refresh emergency-on
+    iot_check "Emergency Profile enabled (GetProfilesInfo)" 0 "^$ec [0-9A-F]+ enabled " \
+        "$smdp" --list
+    iot_check "PSMO listProfileInfo during an emergency: signed ecallActive" 1 \
+        '^  euiccPackageErrorCode ecallActive\(104\)$' "$eim" "${sgp[@]}" list
+    iot_check "EnableEmergencyProfile again: profileNotInDisabledState" 1 \
+        '^EnableEmergencyProfile: enableEmergencyProfileResult profileNotInDisabledState\(2\)$' \
+        "$eim" emergency-on
+    iot_check "DisableEmergencyProfile: ok" 0 \
+        '^DisableEmergencyProfile: disableEmergencyProfileResult ok\(0\)$' "$eim" emergency-off
+    iot_check "PSMO listProfileInfo: Emergency Profile disabled" 0 "^    $ec [0-9A-F]+ disabled " \
+        "$eim" "${sgp[@]}" list
+
+    iot_check "PSMO setFallbackAttribute: ok" 0 '^  setFallbackAttributeResult ok\(0\)$' \
+        "$eim" "${sgp[@]}" set-fallback "$fb"
+    iot_check "ExecuteFallbackMechanism: ok" 0 \
+        '^ExecuteFallbackMechanism: executeFallbackMechanismResult ok\(0\)$' "$eim" fallback
+    iot_check "Fallback Profile enabled (GetProfilesInfo)" 0 "^$fb [0-9A-F]+ enabled " \
+        "$smdp" --list
+    iot_check "GetConnectivityParameters: parametersNotAvailable (TS.48)" 1 \
+        '^GetConnectivityParameters: connectivityParametersError parametersNotAvailable\(1\)$' \
+        "$eim" connectivity
+    iot_check "ReturnFromFallback: ok" 0 \
+        '^ReturnFromFallback: returnFromFallbackResult ok\(0\)$' "$eim" --refresh return-fallback
+
+    iot_check "ProfileRollback without a rollback point: rollbackNotAllowed" 1 \
+        '^ProfileRollback: cmdResult rollbackNotAllowed\(1\)$' "$eim" rollback
+    iot_check "PSMO enable --rollback: ok" 0 '^  enableResult ok\(0\)$' \
+        "$eim" "${sgp[@]}" enable "$fb" --rollback
+    iot_check "ProfileRollback: ok" 0 '^ProfileRollback: cmdResult ok\(0\)$' "$eim" rollback
+    iot_check "after the rollback the profile is disabled again" 0 "^$fb [0-9A-F]+ disabled " \
+        "$smdp" --list
 }
 
 iot_e2e() {
@@ -168,6 +241,7 @@ iot_e2e() {
         iot_check "NotificationSent of a removed result" 1 \
             "^NotificationSent ${seq:-1}: nothingToDelete\(1\)$" "$eim" ack "${seq:-1}"
     fi
+    iot_ipa_e2e
     emu_stop || true
 
     # a consumer (SGP.22) card: the IoT functions answer errors

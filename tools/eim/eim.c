@@ -138,6 +138,73 @@ int eimt_parse_add_initial_eim_response(const uint8_t *p, size_t len, int64_t *t
     return c.error ? -1 : 0;
 }
 
+/* ---- the IPA's own ES10b requests (SGP.32 §5.9.15-24) ---- */
+
+static bool ipa_tag(uint32_t tag)
+{
+    return tag == 0xBF5A || tag == 0xBF58 || (tag >= 0xBF5B && tag <= 0xBF5F);
+}
+
+size_t eimt_ipa_request(uint32_t tag, bool refresh, uint8_t *out, size_t cap)
+{
+    struct tlv_writer w;
+    if (!ipa_tag(tag))
+        return 0;
+    tlv_writer_init(&w, out, cap);
+    tlv_open(&w, tag);
+    if (tag != 0xBF5F)              /* GetConnectivityParametersRequest is empty */
+        tlv_put_bool(&w, 0x80, refresh);
+    tlv_close(&w);
+    return tlv_writer_ok(&w) ? w.len : 0;
+}
+
+/* GetConnectivityParametersResponse: connectivityParameters SEQUENCE {81 httpParams?}
+ * (code 0) or connectivityParametersError INTEGER (81). */
+static int parse_connectivity(const struct tlv *alt, struct eimt_ipa_answer *out)
+{
+    struct tlv f;
+    if (alt->tag == 0x81)
+        return tlv_get_int(alt->value, alt->len, &out->code) && out->code != 0 ? 0 : -1;
+    if (alt->tag != 0xA0 || !alt->constructed)
+        return -1;
+    out->code = 0;
+    if (alt->len == 0)
+        return 0;
+    if (!tlv_parse(alt->value, alt->len, &f) || f.raw_len != alt->len || f.tag != 0x81 ||
+        f.constructed)
+        return -1;
+    out->has_http_params = true;
+    out->http_params = f.value;
+    out->http_params_len = f.len;
+    return 0;
+}
+
+int eimt_parse_ipa_response(uint32_t tag, const uint8_t *p, size_t len,
+                            struct eimt_ipa_answer *out)
+{
+    struct tlv top, f, extra;
+    struct tlv_cursor c;
+    memset(out, 0, sizeof *out);
+    if (!ipa_tag(tag) || !tlv_parse(p, len, &top) || top.raw_len != len || top.tag != tag ||
+        !tlv_enter(&top, &c) || !tlv_next(&c, &f))
+        return -1;
+    int rc;
+    if (tag == 0xBF5F) {
+        rc = parse_connectivity(&f, out);
+    } else {
+        /* ProfileRollbackResponse keeps the universal tag of cmdResult (02) */
+        uint32_t want = tag == 0xBF58 ? 0x02 : 0x80;
+        rc = f.tag == want && !f.constructed && tlv_get_int(f.value, f.len, &out->code) ? 0
+             : -1;
+    }
+    if (rc == 0 && tag == 0xBF58 && tlv_next(&c, &extra)) {
+        out->has_package_result = extra.tag == 0xBF51;   /* eUICCPackageResult [81] */
+        if (!out->has_package_result)
+            return -1;
+    }
+    return rc == 0 && !tlv_next(&c, &extra) && !c.error ? 0 : -1;
+}
+
 static void iccid_psmo(struct tlv_writer *w, uint32_t tag, const uint8_t iccid[10],
                        bool rollback)
 {
@@ -475,6 +542,22 @@ static const struct {
     { 0x02, "processingTerminated", CODES({ 1, "resultSizeOverflow" },
         { 2, "unknownOrDamagedCommand" }, { 3, "interruption" }, { 127, "undefinedError" }) },
     { 0xBF65, "setDefaultDpAddressResult", CODES({ 0, "ok" }, { 127, "undefinedError" }) },
+    /* the IPA's ES10b functions (not EuiccResultData: no alternative name), by the tag
+     * of their response */
+    { 0xBF5D, NULL, CODES({ 0, "ok" }, { 2, "profileNotInDisabledState" }, { 5, "catBusy" },
+        { 6, "fallbackNotAvailable" }, { 7, "commandError" }, { 104, "ecallActive" },
+        { 127, "undefinedError" }) },
+    { 0xBF5E, NULL, CODES({ 0, "ok" }, { 5, "catBusy" }, { 6, "fallbackNotAvailable" },
+        { 7, "commandError" }, { 127, "undefinedError" }) },
+    { 0xBF5B, NULL, CODES({ 0, "ok" }, { 2, "profileNotInDisabledState" }, { 5, "catBusy" },
+        { 8, "ecallNotAvailable" }, { 127, "undefinedError" }) },
+    { 0xBF5C, NULL, CODES({ 0, "ok" }, { 2, "profileNotInEnabledState" }, { 5, "catBusy" },
+        { 8, "ecallNotAvailable" }, { 127, "undefinedError" }) },
+    { 0xBF58, NULL, CODES({ 0, "ok" }, { 1, "rollbackNotAllowed" }, { 5, "catBusy" },
+        { 7, "commandError" }, { 127, "undefinedError" }) },
+    { 0xBF5F, NULL, CODES({ 1, "parametersNotAvailable" }, { 127, "undefinedError" }) },
+    { 0xBF5A, NULL, CODES({ 0, "ok" }, { 1, "immediateEnableNotAvailable" },
+        { 4, "noSessionContext" }, { 5, "catBusy" }, { 127, "undefinedError" }) },
     { EIMT_CODE_PACKAGE_ERROR, NULL, CODES({ 3, "invalidEid" }, { 4, "replayError" },
         { 6, "counterValueOutOfRange" }, { 15, "sizeOverflow" }, { 104, "ecallActive" },
         { 127, "undefinedError" }) },

@@ -62,7 +62,29 @@ size_t eimt_add_initial_eim(const struct eimt *e, const char *fqdn, uint8_t *out
 int eimt_parse_add_initial_eim_response(const uint8_t *p, size_t len, int64_t *token,
                                         int64_t *error);
 
-/* PSMOs (append one to w) */
+/* The IPA's own ES10b requests, by tag: BF5D ExecuteFallbackMechanism, BF5E
+ * ReturnFromFallback, BF5B / BF5C Enable- / DisableEmergencyProfile, BF58
+ * ProfileRollback, BF5A ImmediateEnable (each {80 refreshFlag}) and BF5F
+ * GetConnectivityParameters (empty; refresh ignored). Returns the length, 0 when the
+ * tag is none of these or it does not fit. */
+size_t eimt_ipa_request(uint32_t tag, bool refresh, uint8_t *out, size_t cap);
+
+/* A decoded answer to one of those requests. */
+struct eimt_ipa_answer {
+    int64_t code;                  /* the result (BF58: cmdResult); BF5F: 0 for
+                                    * connectivityParameters, else the error */
+    bool has_http_params;          /* BF5F: httpParams present */
+    const uint8_t *http_params;    /* (points into the answer) */
+    size_t http_params_len;
+    bool has_package_result;       /* BF58: eUICCPackageResult (BF51) present */
+};
+
+/* Decode the answer p[0..len) to the request tag: 0, or -1 when it does not decode
+ * (another tag, a missing or extra field, trailing octets). */
+int eimt_parse_ipa_response(uint32_t tag, const uint8_t *p, size_t len,
+                            struct eimt_ipa_answer *out);
+
+/* PSMOs (append one to w) *//* PSMOs (append one to w) */
 void eimt_psmo_enable(struct tlv_writer *w, const uint8_t iccid[10], bool rollback);
 void eimt_psmo_disable(struct tlv_writer *w, const uint8_t iccid[10]);
 void eimt_psmo_delete(struct tlv_writer *w, const uint8_t iccid[10]);
@@ -133,7 +155,11 @@ const char *eimt_result_data_name(uint32_t tag);
 /* The spec name of the integer code of EuiccResultData `tag` (0x83 1 →
  * "iccidOrAidNotFound"; 0xA8 → AddEimResult's addEimResultCode), "unknown" otherwise.
  * EIMT_CODE_PACKAGE_ERROR / EIMT_CODE_UNSIGNED_ERROR name EuiccPackageErrorCode and
- * EuiccPackageUnsignedErrorCode; 0xBF2D / 0xAB their error alternatives. */
+ * EuiccPackageUnsignedErrorCode; 0xBF2D / 0xAB their error alternatives. The IPA's
+ * ES10b answers go by their response tag: 0xBF5D ExecuteFallbackMechanism, 0xBF5E
+ * ReturnFromFallback, 0xBF5B / 0xBF5C Enable- / DisableEmergencyProfile, 0xBF58
+ * ProfileRollback (cmdResult), 0xBF5F GetConnectivityParameters (the error),
+ * 0xBF5A ImmediateEnable (0xBF5D 6 → "fallbackNotAvailable"). */
 #define EIMT_CODE_PACKAGE_ERROR  0xFFFF0001u
 #define EIMT_CODE_UNSIGNED_ERROR 0xFFFF0002u
 const char *eimt_code_name(uint32_t tag, int64_t code);

@@ -2,7 +2,10 @@
  * euicc-eim is built on:
  * - every PSMO / eCO builder, AddInitialEim and the package envelope give the exact DER
  *   of SGP.32 v1.2 (expected octets written by hand from the ASN.1, REFERENCE §2.2);
- * - the fault names (--tamper), the result-name table;
+ * - the fault names (--tamper), the result-name table (with the IPA's ES10b answers);
+ * - the IPA's own ES10b requests (fallback, emergency, rollback, connectivity, immediate
+ *   enable): exact DER, every answer shape decoded or refused, and a real IoT card's
+ *   answers to each;
  * - result parsing: a good signature verifies, a bad signature or another token does
  *   not, every truncation and trailing octet is refused;
  * - every tamper kind is refused by a real in-process IoT card (card_transmit);
@@ -253,6 +256,25 @@ static void test_names(void **state)
     assert_string_equal(eimt_code_name(EIMT_CODE_UNSIGNED_ERROR, 127), "undefinedError");
     assert_string_equal(eimt_code_name(0x83, 4), "unknown");
     assert_string_equal(eimt_code_name(0x99, 0), "unknown");
+    /* the IPA's ES10b answers, by response tag; not EuiccResultData alternatives */
+    assert_string_equal(eimt_code_name(0xBF5D, 6), "fallbackNotAvailable");
+    assert_string_equal(eimt_code_name(0xBF5D, 104), "ecallActive");
+    assert_string_equal(eimt_code_name(0xBF5D, 2), "profileNotInDisabledState");
+    assert_string_equal(eimt_code_name(0xBF5E, 6), "fallbackNotAvailable");
+    assert_string_equal(eimt_code_name(0xBF5E, 2), "unknown");
+    assert_string_equal(eimt_code_name(0xBF5B, 8), "ecallNotAvailable");
+    assert_string_equal(eimt_code_name(0xBF5B, 2), "profileNotInDisabledState");
+    assert_string_equal(eimt_code_name(0xBF5C, 2), "profileNotInEnabledState");
+    assert_string_equal(eimt_code_name(0xBF5C, 0), "ok");
+    assert_string_equal(eimt_code_name(0xBF58, 1), "rollbackNotAllowed");
+    assert_string_equal(eimt_code_name(0xBF58, 7), "commandError");
+    assert_string_equal(eimt_code_name(0xBF5F, 1), "parametersNotAvailable");
+    assert_string_equal(eimt_code_name(0xBF5F, 0), "unknown");
+    assert_string_equal(eimt_code_name(0xBF5A, 1), "immediateEnableNotAvailable");
+    assert_string_equal(eimt_code_name(0xBF5A, 4), "noSessionContext");
+    assert_string_equal(eimt_code_name(0xBF5A, 127), "undefinedError");
+    assert_null(eimt_result_data_name(0xBF5D));
+    assert_null(eimt_result_data_name(0xBF58));
     assert_string_equal(eimt_chain_reason(EIMT_CHAIN_OK), "CERT.EUICC chains to the trusted CI");
     assert_string_equal(eimt_chain_reason((enum eimt_chain)42), "unknown");
 }
@@ -392,6 +414,86 @@ static void test_parse_add_initial_eim_response(void **state)
     }
 }
 
+/* ---------------------------------------------------------------- IPA functions */
+
+static void test_ipa_request_der(void **state)
+{
+    (void)state;
+    static const struct { uint32_t tag; bool refresh; const char *hex; } cases[] = {
+        { 0xBF5D, false, "BF5D03 800100" }, { 0xBF5E, true, "BF5E03 8001FF" },
+        { 0xBF5B, false, "BF5B03 800100" }, { 0xBF5C, true, "BF5C03 8001FF" },
+        { 0xBF58, true, "BF5803 8001FF" }, { 0xBF5A, false, "BF5A03 800100" },
+        { 0xBF5F, true, "BF5F00" },                    /* empty, whatever refresh */
+    };
+    uint8_t out[16], exp[16];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = eimt_ipa_request(cases[i].tag, cases[i].refresh, out, sizeof out);
+        size_t m = tu_unhex(cases[i].hex, exp, sizeof exp);
+        assert_int_equal(n, m);
+        assert_memory_equal(out, exp, m);
+    }
+    assert_int_equal(eimt_ipa_request(0xBF5D, false, out, 4), 0);     /* does not fit */
+    assert_int_equal(eimt_ipa_request(0xBF51, false, out, sizeof out), 0);
+    assert_int_equal(eimt_ipa_request(0xBF57, false, out, sizeof out), 0);
+    assert_int_equal(eimt_ipa_request(0xBF42, false, out, sizeof out), 0);
+}
+
+static void test_ipa_response(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t tag;
+        const char *hex;
+        int rc;
+        int64_t code;
+        int params;          /* -1 none, else the length of httpParams */
+        bool package;
+    } cases[] = {
+        { 0xBF5D, "BF5D03 800100", 0, 0, -1, false },
+        { 0xBF5D, "BF5D03 800168", 0, 104, -1, false },
+        { 0xBF5E, "BF5E03 800106", 0, 6, -1, false },
+        { 0xBF5B, "BF5B03 800108", 0, 8, -1, false },
+        { 0xBF5C, "BF5C03 800102", 0, 2, -1, false },
+        { 0xBF5A, "BF5A03 800104", 0, 4, -1, false },
+        { 0xBF58, "BF5803 020101", 0, 1, -1, false },
+        { 0xBF58, "BF5808 020100 BF5102 0500", 0, 0, -1, true },
+        { 0xBF5F, "BF5F03 810101", 0, 1, -1, false },
+        { 0xBF5F, "BF5F03 81017F", 0, 127, -1, false },
+        { 0xBF5F, "BF5F02 A000", 0, 0, -1, false },       /* no httpParams */
+        { 0xBF5F, "BF5F07 A005 8103 010203", 0, 0, 3, false },
+        { 0xBF5D, "BF5E03 800100", -1, 0, -1, false },    /* another function's answer */
+        { 0xBF5D, "BF5D03 810100", -1, 0, -1, false },    /* wrong field tag */
+        { 0xBF5D, "BF5D03 A00100", -1, 0, -1, false },    /* constructed */
+        { 0xBF5D, "BF5D02 8000", -1, 0, -1, false },      /* empty INTEGER */
+        { 0xBF5D, "BF5D00", -1, 0, -1, false },           /* no result */
+        { 0xBF5D, "BF5D06 800100 800100", -1, 0, -1, false },   /* two results */
+        { 0xBF5D, "BF5D03 800100 00", -1, 0, -1, false }, /* trailing octet */
+        { 0xBF5D, "BF5D04 800100", -1, 0, -1, false },    /* truncated */
+        { 0xBF58, "BF5803 800100", -1, 0, -1, false },    /* cmdResult is 02 */
+        { 0xBF58, "BF5806 020100 A10100", -1, 0, -1, false },   /* not BF51 */
+        { 0xBF58, "BF580A 020100 BF5102 0500 0500", -1, 0, -1, false },
+        { 0xBF5F, "BF5F03 810100", -1, 0, -1, false },    /* error 0 is not an error */
+        { 0xBF5F, "BF5F05 A003 820100", -1, 0, -1, false },     /* not httpParams */
+        { 0xBF5F, "BF5F06 A004 A1020400", -1, 0, -1, false },   /* constructed */
+        { 0xBF5F, "BF5F08 A006 810100 810100", -1, 0, -1, false },
+        { 0xBF5F, "BF5F03 800100", -1, 0, -1, false },    /* no such alternative */
+        { 0xBF5F, "BF5F00", -1, 0, -1, false },
+        { 0xBF5F, "BF5F05 A000 810101", -1, 0, -1, false },     /* both alternatives */
+        { 0xBF51, "BF5103 800100", -1, 0, -1, false },    /* not an IPA function */
+    };
+    uint8_t b[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct eimt_ipa_answer a;
+        size_t n = tu_unhex(cases[i].hex, b, sizeof b);
+        int rc = eimt_parse_ipa_response(cases[i].tag, b, n, &a);
+        if (rc != cases[i].rc || (rc == 0 && (a.code != cases[i].code ||
+            a.has_http_params != (cases[i].params >= 0) ||
+            a.has_package_result != cases[i].package ||
+            (a.has_http_params && a.http_params_len != (size_t)cases[i].params))))
+            fail_msg("%s: rc %d code %lld", cases[i].hex, rc, (long long)a.code);
+    }
+}
+
 /* ---------------------------------------------------------------- with a card */
 
 struct t {
@@ -480,6 +582,38 @@ static void test_tamper_refused(void **state)
     assert_int_equal(r.kind, EIMT_RESULT_SIGNED);
     assert_true(r.sig_ok);
     assert_int_equal(iot_card_eim_counter(&t->d, "eIM"), t->e.counter);
+}
+
+/* The IPA's requests as eimt_ipa_request builds them, answered by a real IoT card
+ * without profiles: each answer decodes to the code the card's rules give. */
+static void test_ipa_card(void **state)
+{
+    struct t *t = *state;
+    if (!t) {
+        skip();
+        return;
+    }
+    static const struct { uint32_t tag; int64_t code; } cases[] = {
+        { 0xBF5D, 6 },          /* fallbackNotAvailable: no Fallback Profile */
+        { 0xBF5E, 6 },          /* nothing to return from */
+        { 0xBF5B, 8 },          /* ecallNotAvailable: no Emergency Profile */
+        { 0xBF5C, 8 },
+        { 0xBF58, 1 },          /* rollbackNotAllowed: no rollback point */
+        { 0xBF5F, 1 },          /* parametersNotAvailable: no enabled profile */
+        { 0xBF5A, 1 },          /* immediateEnableNotAvailable: not configured */
+    };
+    uint8_t req[16];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct eimt_ipa_answer a;
+        size_t n = eimt_ipa_request(cases[i].tag, i % 2 == 0, req, sizeof req);
+        assert_true(n > 0);
+        assert_int_equal(dl_es10(&t->d, req, n), 0x9000);
+        assert_int_equal(eimt_parse_ipa_response(cases[i].tag, t->d.resp, t->d.resp_len, &a),
+                         0);
+        assert_int_equal(a.code, cases[i].code);
+        assert_false(a.has_http_params);
+        assert_false(a.has_package_result);
+    }
 }
 
 /* GetCerts (BF56 {A0 {A5 eum, A6 euicc}}) built from two DER certificates. */
@@ -597,6 +731,9 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_parse_result),
         cmocka_unit_test(test_parse_add_initial_eim_response),
+        cmocka_unit_test(test_ipa_request_der),
+        cmocka_unit_test(test_ipa_response),
+        cmocka_unit_test_setup_teardown(test_ipa_card, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
     };
