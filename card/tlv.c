@@ -160,6 +160,23 @@ bool tlv_get_uint(const uint8_t *v, size_t len, uint32_t *out)
     return true;
 }
 
+bool tlv_get_u64(const uint8_t *v, size_t len, uint64_t *out)
+{
+    if (len == 0 || (v[0] & 0x80))
+        return false;
+    while (len > 1 && v[0] == 0) {
+        v++;
+        len--;
+    }
+    if (len > 8)
+        return false;
+    uint64_t x = 0;
+    for (size_t i = 0; i < len; i++)
+        x = x << 8 | v[i];
+    *out = x;
+    return true;
+}
+
 /* ---- writer ---- */
 
 void tlv_writer_init(struct tlv_writer *w, uint8_t *buf, size_t cap)

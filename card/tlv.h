@@ -66,6 +66,10 @@ bool tlv_get_int(const uint8_t *v, size_t len, int64_t *out);
 /* Decode a non-negative INTEGER value that fits in uint32_t. */
 bool tlv_get_uint(const uint8_t *v, size_t len, uint32_t *out);
 
+/* Decode a non-negative INTEGER value that fits in uint64_t (leading zero octets allowed;
+ * false when empty, negative or wider than 64 bits). */
+bool tlv_get_u64(const uint8_t *v, size_t len, uint64_t *out);
+
 #define TLV_WRITER_MAX_DEPTH 16
 
 struct tlv_writer {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/ct.h"
 #include "crypto/x509.h"
 
 static void slot_free(struct identity_slot *s)
@@ -173,8 +174,8 @@ int identity_slot_for_ci(const struct identity *id, size_t i)
     for (size_t k = 0; k < id->n_slots; k++) {
         X509 *eum = id->slot[k].eum;
         if (x509_aki(eum, aki, sizeof aki) == PKID_LEN &&
-            /* key identifiers are public: a plain compare is right here */
-            memcmp(aki, id->pkid[i], PKID_LEN) == 0 && x509_signed_by(eum, id->ci[i]))
+            /* key identifiers are public; the project's one compare serves anyway */
+            ct_memeq(aki, id->pkid[i], PKID_LEN) && x509_signed_by(eum, id->ci[i]))
             return (int)k;
     }
     return -1;

@@ -213,24 +213,12 @@ void eim_write_config(const struct eim_config *c, bool with_keys, struct tlv_wri
     tlv_close(w);
 }
 
-/* counterValue: a non-negative INTEGER that fits 64 bits. 0, -1 malformed, -2 range. */
+/* counterValue: a non-negative INTEGER that fits 64 bits. 0, malformed or range. */
 static int get_counter(const uint8_t *v, size_t len, uint64_t *out)
 {
     if (len == 0)
         return EIM_DECODE_EMALFORMED;
-    if (v[0] & 0x80)
-        return EIM_DECODE_ECOUNTER;
-    while (len > 1 && v[0] == 0) {
-        v++;
-        len--;
-    }
-    if (len > 8)
-        return EIM_DECODE_ECOUNTER;
-    uint64_t x = 0;
-    for (size_t i = 0; i < len; i++)
-        x = (x << 8) | v[i];
-    *out = x;
-    return 0;
+    return tlv_get_u64(v, len, out) ? 0 : EIM_DECODE_ECOUNTER;
 }
 
 /* A5 { A0 SPKI | A1 Certificate }: keep the alternative and the DER with 30 restored. */

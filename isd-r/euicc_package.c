@@ -271,26 +271,6 @@ static bool decode_signed(struct package *pk)
     return !c.error && stage == 4;
 }
 
-/* counterValue: 0 ok, -1 out of range (negative or more than 64 bits). */
-static int get_counter(const struct tlv *t, uint64_t *out)
-{
-    const uint8_t *v = t->value;
-    size_t len = t->len;
-    if (v[0] & 0x80)
-        return -1;
-    while (len > 1 && v[0] == 0) {
-        v++;
-        len--;
-    }
-    if (len > 8)
-        return -1;
-    uint64_t x = 0;
-    for (size_t i = 0; i < len; i++)
-        x = x << 8 | v[i];
-    *out = x;
-    return 0;
-}
-
 /* A certificate as eimPublicKeyData must be signed by a CI the card trusts. */
 static bool key_trusted(const struct isdr *r, const struct eim_config *c)
 {
@@ -954,7 +934,7 @@ int es10b_load_euicc_package(struct isdr *r, const struct tlv *req, struct tlv_w
         ret = unsigned_error(r, &pk, c->has_token, c->association_token, resp);
     } else if (memcmp(eid, pk.eid, sizeof eid) != 0) {
         ret = signed_error(r, &pk, c, EPE_INVALID_EID, "invalidEid", resp);
-    } else if (get_counter(&pk.counter, &counter) != 0) {
+    } else if (!tlv_get_u64(pk.counter.value, pk.counter.len, &counter)) {
         ret = signed_error(r, &pk, c, EPE_COUNTER_RANGE, "counterValueOutOfRange", resp);
     } else if (counter <= c->counter) {
         ret = signed_error(r, &pk, c, EPE_REPLAY, "replayError", resp);

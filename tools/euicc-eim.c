@@ -441,17 +441,6 @@ static int sgp26_path(const struct opts *o, const char *given, const char *rel, 
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
-static bool get_u64(const struct tlv *t, uint64_t *out)
-{
-    if (t->len < 1 || t->len > 9 || (t->value[0] & 0x80) || (t->len == 9 && t->value[0]))
-        return false;
-    uint64_t x = 0;
-    for (size_t i = 0; i < t->len; i++)
-        x = x << 8 | t->value[i];
-    *out = x;
-    return true;
-}
-
 /* ---- the card's identity: EID, CERT.EUICC ---- */
 
 static int get_eid(struct ctx *c)
@@ -523,7 +512,7 @@ static void print_config(const struct tlv *cfg)
                        (long long)v);
             break;
         case 0x83:
-            if (get_u64(&f, &u))
+            if (tlv_get_u64(f.value, f.len, &u))
                 printf(" counterValue %llu", (unsigned long long)u);
             break;
         case 0x84:
@@ -565,7 +554,7 @@ static int get_config(struct ctx *c, bool print)
             if (f.tag == 0x80 && f.len <= EIMT_ID_MAX)
                 memcpy(e->id, f.value, f.len);
             else if (f.tag == 0x83)
-                e->has_counter = get_u64(&f, &e->counter);
+                e->has_counter = tlv_get_u64(f.value, f.len, &e->counter);
             else if (f.tag == 0x84)
                 e->has_token = tlv_get_int(f.value, f.len, &e->token);
         }

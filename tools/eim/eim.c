@@ -368,17 +368,6 @@ size_t eimt_package(struct eimt *e, bool eco, const uint8_t *items, size_t items
     return w.len;
 }
 
-static bool get_u64(const struct tlv *t, uint64_t *out)
-{
-    if (t->len < 1 || t->len > 9 || (t->value[0] & 0x80) || (t->len == 9 && t->value[0]))
-        return false;
-    uint64_t x = 0;
-    for (size_t i = 0; i < t->len; i++)
-        x = x << 8 | t->value[i];
-    *out = x;
-    return true;
-}
-
 /* 30 data + 5F37 signature of a signed kind. */
 static int parse_signed(const struct tlv *alt, const EVP_PKEY *pk, int64_t token,
                         struct eimt_result *o)
@@ -398,7 +387,7 @@ static int parse_signed(const struct tlv *alt, const EVP_PKEY *pk, int64_t token
             memcpy(o->eim_id, f.value, f.len);
             has_id = true;
         } else if (f.tag == 0x81) {
-            has_counter = get_u64(&f, &o->counter);
+            has_counter = tlv_get_u64(f.value, f.len, &o->counter);
         } else if (f.tag == 0x82 && f.len <= sizeof o->tx) {
             memcpy(o->tx, f.value, f.len);
             o->tx_len = f.len;

@@ -171,6 +171,20 @@ static void test_integers(void **state)
     assert_false(tlv_get_int(m1, 0, &v));
     assert_true(tlv_get_uint(p128, 2, &u));
     assert_int_equal(u, 128);
+    /* 64-bit non-negative: the top bit set needs a leading zero octet */
+    const uint8_t max64[] = {0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    const uint8_t wide[] = {0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+    const uint8_t zeros[] = {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07};
+    uint64_t q;
+    assert_true(tlv_get_u64(max64, sizeof max64, &q));
+    assert_true(q == UINT64_MAX);
+    assert_true(tlv_get_u64(zeros, sizeof zeros, &q));
+    assert_true(q == 7);
+    assert_true(tlv_get_u64(p128, 2, &q));
+    assert_true(q == 128);
+    assert_false(tlv_get_u64(wide, sizeof wide, &q));      /* 65 bits */
+    assert_false(tlv_get_u64(m1, 1, &q));                  /* negative */
+    assert_false(tlv_get_u64(m1, 0, &q));                  /* empty */
 
     uint8_t buf[64];
     struct tlv_writer w;
