@@ -242,6 +242,15 @@ static void test_connectivity_parameters(void **state)
     assert_memory_equal(r, "\xBF\x5F\x03\x81\x01\x01", 6);
     /* the request carries no data */
     assert_int_equal(es10(f.card, "BF5F0100", r, &n), 0x6A80);
+    /* a damaged stored value (longer than the card keeps) → undefinedError */
+    assert_int_equal(es10(f.card, "BF3111A00C5A0A98889209000000001" "0F1810100", r, &n),
+                     0x9000);
+    static uint8_t junk[600];
+    assert_int_equal(store_begin(f.store), STORE_OK);
+    assert_int_equal(store_put(f.store, SID_PROFILE_DATA(1) + 5, junk, sizeof junk), STORE_OK);
+    assert_int_equal(store_commit(f.store), STORE_OK);
+    assert_int_equal(es10(f.card, "BF5F00", r, &n), 0x9000);
+    assert_memory_equal(r, "\xBF\x5F\x03\x81\x01\x7F", 6);
     card_close(f.card);
     store_close(f.store);
 }
