@@ -399,7 +399,7 @@ static bool has_do_not_create(const struct tlv *field)
 /* One template file slot with its PE field (may be NULL). */
 static int make_template_file(struct ppi_ctx *c, const struct tlv *pe,
                               const struct template_file *tf, const struct tlv *field,
-                              int parent, unsigned r, bool own_df, int *idx)
+                              int parent, unsigned r, int *idx)
 {
     struct draft d;
     struct tlv_cursor cur;
@@ -407,14 +407,7 @@ static int make_template_file(struct ppi_ctx *c, const struct tlv *pe,
     *idx = FS_NONE;                     /* also when the file is not created */
     int st;
 
-    if (tf) {
-        draft_from_template(&d, tf, r);
-    } else {                                /* no template facts: the PE says it all */
-        memset(&d, 0, sizeof d);
-        d.f.lcsi = FS_LCSI_ACTIVATED;
-        if (own_df)
-            d.f.type = FS_DF;               /* the template's own DF/ADF */
-    }
+    draft_from_template(&d, tf, r);
     if (field) {                                         /* Fcp first, then the fills */
         tlv_enter(field, &cur);
         while (tlv_next(&cur, &t))
@@ -423,30 +416,8 @@ static int make_template_file(struct ppi_ctx *c, const struct tlv *pe,
         if (cur.error)
             return pe_fail(c, pe, field, ST_INVALID_FORMAT);
     }
-    if (!tf && (d.f.type == 0 || d.f.fid == 0))
-        return pe_fail(c, pe, field, ST_TEMPLATE_NOT_SUPPORTED);
-    if (!tf && d.f.type == FS_EF_TRANSPARENT && d.f.size == 0 && field) {
-        /* stopgap without template facts (CSIM): a transparent EF as large as the
-         * content the PE gives */
-        uint32_t off, extent = 0;
-        tlv_enter(field, &cur);
-        while (tlv_next(&cur, &t)) {
-            if (t.tag == 0x82 && tlv_get_uint(t.value, t.len, &off) && off <= 0xFFFF)
-                extent += off;
-            else if (t.tag == 0x83 && t.len <= 0xFFFF)
-                extent += (uint32_t)t.len;
-        }
-        d.f.size = extent <= FILE_SIZE_MAX ? extent : 0;
-    }
-    if (!is_df_type(d.f.type) && !d.link && d.f.size == 0 && d.f.type != FS_EF_BERTLV) {
-        if (!tf) {
-            /* no template facts (CSIM) and the PE gives no size: the file is not
-             * created (known gap: the CSIM template tables are missing) */
-            *idx = FS_NONE;
-            return ST_OK;
-        }
+    if (!is_df_type(d.f.type) && !d.link && d.f.size == 0 && d.f.type != FS_EF_BERTLV)
         return pe_fail(c, pe, field, ST_BAD_VALUES);
-    }
     if ((st = build_content(&d, tf)) != ST_OK)
         return st;
     if (field) {
@@ -481,35 +452,6 @@ static bool once_only(uint32_t tag)
     }
 }
 
-/* A template known by OID but without file facts here (CSIM): every File of the PE
- * must carry a complete fileDescriptor (type, FID, size). The first field of a template
- * with its own DF is that DF/ADF (child of the anchor), the others are its children;
- * an optional template's files go into the anchor. */
-static int explicit_files(struct ppi_ctx *c, const struct tlv *pe, const struct template *tpl,
-                          const struct tlv *field, int anchor)
-{
-    int own = anchor, st, idx;
-    for (unsigned n = 2; n < FIELD_MAX; n++) {
-        if (!field[n].raw)
-            continue;
-        if (has_do_not_create(&field[n]))
-            continue;
-        bool is_own = n == 2 && !tpl->optional_tpl;
-        c->cur_df = anchor;
-        st = make_template_file(c, pe, NULL, &field[n], is_own ? anchor : own, 0, is_own,
-                                &idx);
-        if (st != ST_OK)
-            return st;
-        if (is_own) {
-            if (idx == FS_NONE || !fs_is_df(&c->img.fs.files[idx]))
-                return pe_fail(c, pe, &field[n], ST_BAD_VALUES);
-            own = idx;
-        }
-    }
-    c->cur_df = own;
-    return ST_OK;
-}
-
 int pe_filesystem(struct ppi_ctx *c, const struct tlv *pe)
 {
     struct tlv_cursor cur;
@@ -542,7 +484,7 @@ int pe_filesystem(struct ppi_ctx *c, const struct tlv *pe)
         return pe_fail(c, pe, NULL, ST_BAD_VALUES);        /* e.g. opt-usim without usim */
 
     field = calloc(FIELD_MAX, sizeof *field);
-    made = malloc((tpl->n_files ? tpl->n_files : 1) * sizeof *made);
+    made = malloc(tpl->n_files * sizeof *made);
     if (!field || !made) {
         free(field);
         free(made);
@@ -551,7 +493,7 @@ int pe_filesystem(struct ppi_ctx *c, const struct tlv *pe)
     while (tlv_next(&cur, &t)) {                          /* the File fields */
         unsigned n = pe_tag_number(t.tag);
         if (!t.constructed || n >= FIELD_MAX || n <= last ||
-            (tpl->supported && !template_file_by_tag(tpl, (uint8_t)n))) {
+            !template_file_by_tag(tpl, (uint8_t)n)) {
             st = pe_fail(c, pe, &t, n < FIELD_MAX && n > last ? ST_BAD_VALUES
                                                               : ST_INVALID_FORMAT);
             goto out;
@@ -564,13 +506,6 @@ int pe_filesystem(struct ppi_ctx *c, const struct tlv *pe)
         goto out;
     }
     c->cur_df = anchor;
-    if (!tpl->supported) {
-        st = explicit_files(c, pe, tpl, field, anchor);
-        if (st == ST_OK && pe->tag == 0xB9 && c->cur_df != anchor &&
-            c->img.fs.files[c->cur_df].type == FS_ADF)
-            c->adf_csim = c->cur_df;
-        goto out;
-    }
     for (size_t i = 0; i < tpl->n_files; i++) {
         const struct template_file *tf = &tpl->files[i];
         const struct tlv *fld = field[tf->pe_tag].raw ? &field[tf->pe_tag] : NULL;
@@ -592,7 +527,7 @@ int pe_filesystem(struct ppi_ctx *c, const struct tlv *pe)
             continue;
         for (unsigned r = 0; r < (tf->repeat ? tf->repeat : 1u); r++) {
             int idx = FS_NONE;
-            st = make_template_file(c, pe, tf, fld, parent, r, false, &idx);
+            st = make_template_file(c, pe, tf, fld, parent, r, &idx);
             if (st != ST_OK)
                 goto out;
             if (r == 0)

@@ -1,8 +1,7 @@
 /* ppi/pe_header.c — the ProfileHeader PE (SAIP 3.3.1 ProfileHeader): version against
  * what the card advertises (ppi.h PPI_SAIP_*), ICCID, eUICC-Mandatory-services (every
  * listed service must be one the card implements) and eUICC-Mandatory-GFSTEList (every
- * template OID must be known to ppi/templates.c; a known template without file facts
- * there, CSIM, is accepted: its PE must then describe every file, pe_filesystem.c).
+ * template OID must be known to ppi/templates.c).
  *
  * Services accepted (ServicesList tag numbers): usim 1, isim 2, csim 3 (its files; CAVE
  * is not), milenage 4, tuak128 5, javacard 11 (application PEs are accepted and reported

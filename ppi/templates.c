@@ -6,9 +6,9 @@
  * sets, icons) are one entry with a FID range. Where a public transcription had a clash
  * or a slip we use the ETSI TS 102 221 / 3GPP TS 31.102 / 31.103 identifier (EF.ICCID
  * 2FE2, EF.EXT7 6FCC, EF.MMSSMODE 4F22, EF.MuDMiDConfigData 6FFE, DF.5GS 5FC0, DF.SAIP
- * 5FD0, EF.PBC for 4F60..4F67). The CSIM templates carry no public file facts: they are
- * listed as known without files (their PEs must describe every file). The IoT templates
- * reuse the facts of the templates that name the same files (see 2.17 below). */
+ * 5FD0, EF.PBC for 4F60..4F67). The CSIM templates are built from public 3GPP2 C.S0065 facts
+ * and what real profiles rely on (see 2.10 below). The IoT templates reuse the facts of
+ * the templates that name the same files (see 2.17 below). */
 #include "ppi/templates.h"
 
 #include <string.h>
@@ -389,6 +389,135 @@ static const struct template_file t_isim_opt_v2[] = {
        NODEF),
 };
 
+/* ---- 2.10 / 2.10.2 ADF.CSIM, 2.11 / 2.11.2 CSIM optional (9.7) -------------------------
+ * The TCA's Annex A CSIM table is not reachable from here, so these rows are built from
+ * what is public, each fact's source marked on its row:
+ *   F  file ID, structure, SFI and size as 3GPP2 C.S0065 gives them (read through public
+ *      modem tables, Qualcomm MMGSDI/NVRUIM, and AOSP constants);
+ *   G  the size the GSMA Generic eUICC Test Profile relies on (its CSIM files omit
+ *      efFileSize and give content of exactly this length, so the template must size them);
+ *   O  ours: the C.S0065 size as we read the spec where no public table shows it
+ *      (EF.COUNT, EF.CDMAHOME and EF.ZNREGI get one record; the spec leaves counts open);
+ *   -  no size fixed (variable length in C.S0065): the PE must give it.
+ * ARR records use the SAIP default rules of 9.9 (2 read PIN / update ADM, 3 all ADM,
+ * 5 read+update PIN, 6 read+activate PIN, 7 = 5 + increase, 8 update PIN2, 10 read
+ * always / update ADM, 12 read PIN / update never, 13 read+update+activate PIN), chosen
+ * as the rule equal to the access conditions the Generic Test Profile gives each file.
+ * Default content is none (0xFF) everywhere. The v2 OIDs differ from v1 in ways no public
+ * source shows: they share these rows. */
+static const struct template_file t_csim[] = {
+    DIR(0, FS_ADF, 0, 2, "ADF.CSIM", "adf-csim"),
+    EF(1, LF, 0x6F06, 3, 1, 10, 0, 0, 0, CR, "EF.ARR", "ef-arr", NODEF),
+    EF(1, CY, 0x6F21, 4, 1, 7, 0, 1, 2, HU, "EF.COUNT", "ef-call-count", NODEF),     /* F O */
+    EF(1, TR, 0x6F22, 5, 1, 6, 0x04, 0, 10, 0, "EF.IMSI_M", "ef-imsi-m", NODEF),       /* F */
+    EF(1, TR, 0x6F23, 6, 1, 6, 0x05, 0, 10, 0, "EF.IMSI_T", "ef-imsi-t", NODEF),       /* F */
+    EF(1, TR, 0x6F24, 7, 1, 13, 0x06, 0, 16, HU, "EF.TMSI", "ef-tmsi", NODEF),         /* F */
+    EF(1, TR, 0x6F25, 8, 1, 5, 0, 0, 2, 0, "EF.AH", "ef-ah", NODEF),                   /* O */
+    EF(1, TR, 0x6F26, 9, 1, 5, 0, 0, 1, 0, "EF.AOP", "ef-aop", NODEF),                 /* G */
+    EF(1, TR, 0x6F27, 10, 1, 5, 0, 0, 7, HU, "EF.ALOC", "ef-aloc", NODEF),             /* O */
+    EF(1, LF, 0x6F28, 11, 1, 5, 0x0C, 1, 5, 0, "EF.CDMAHOME", "ef-cdmahome", NODEF), /* F O */
+    EF(1, LF, 0x6F29, 12, 1, 5, 0, 1, 8, HU, "EF.ZNREGI", "ef-znregi", NODEF),       /* G O */
+    EF(1, TR, 0x6F2A, 13, 1, 5, 0x0D, 0, 7, HU, "EF.SNREGI", "ef-snregi", NODEF),      /* F */
+    EF(1, TR, 0x6F2B, 14, 1, 5, 0, 0, 8, HU, "EF.DISTREGI", "ef-distregi", NODEF),     /* O */
+    EF(1, TR, 0x6F2C, 15, 1, 2, 0x03, 0, 1, 0, "EF.ACCOLC", "ef-accolc", NODEF),       /* F */
+    EF(1, TR, 0x6F2D, 16, 1, 5, 0, 0, 1, 0, "EF.TERM", "ef-term", NODEF),              /* G */
+    EF(1, TR, 0x6F2F, 17, 1, 5, 0, 0, 7, 0, "EF.ACP", "ef-acp", NODEF),                /* G */
+    EF(1, TR, 0x6F30, 18, 1, 2, 0x07, 0, 0, 0, "EF.PRL", "ef-prl", NODEF),             /* F - */
+    EF(1, TR, 0x6F31, 19, 1, 10, 0, 0, 8, 0, "EF.RUIMID", "ef-ruimid", NODEF),         /* G */
+    EF(1, TR, 0x6F32, 20, 1, 2, 0x02, 0, 0, 0, "EF.CST", "ef-csim-st", NODEF),         /* F - */
+    EF(1, TR, 0x6F33, 21, 1, 3, 0, 0, 3, 0, "EF.SPC", "ef-spc", NODEF),                /* O */
+    EF(1, TR, 0x6F34, 22, 1, 5, 0, 0, 1, 0, "EF.OTAPASPC", "ef-otapaspc", NODEF),      /* G */
+    EF(1, TR, 0x6F35, 23, 1, 5, 0, 0, 1, 0, "EF.NAMLOCK", "ef-namlock", NODEF),        /* G */
+    EF(1, TR, 0x6F36, 24, 1, 2, 0, 0, 17, 0, "EF.OTA", "ef-ota", NODEF),               /* G */
+    EF(1, TR, 0x6F37, 25, 1, 5, 0, 0, 1, 0, "EF.SP", "ef-sp", NODEF),                  /* G */
+    EF(1, TR, 0x6F38, 26, 1, 10, 0, 0, 8, 0, "EF.ESN_MEID_ME", "ef-esn-meid-me", NODEF), /* O */
+    EF(1, TR, 0x6F3A, 27, 1, 1, 0x0A, 0, 0, 0, "EF.LI", "ef-li", NODEF),               /* F - */
+    EF(1, TR, 0x6F42, 28, 1, 2, 0, 0, 1, 0, "EF.USGIND", "ef-usgind", NODEF),          /* G */
+    EF(1, TR, 0x6F43, 29, 1, 10, 0x01, 0, 3, 0, "EF.AD", "ef-ad", NODEF),              /* F */
+    EF(1, TR, 0x6F45, 30, 1, 2, 0, 0, 4, 0, "EF.MAXPRL", "ef-max-prl", NODEF),         /* G */
+    EF(1, TR, 0x6F46, 31, 1, 12, 0, 0, 1, 0, "EF.SPCS", "ef-spcs", NODEF),             /* G */
+    EF(1, TR, 0x6F55, 32, 1, 5, 0, 0, 3, 0, "EF.MECRP", "ef-mecrp", NODEF),            /* O */
+    EF(1, TR, 0x6F70, 33, 1, 2, 0, 0, 0, 0, "EF.HOME_TAG", "ef-home-tag", NODEF),      /* - */
+    EF(1, TR, 0x6F71, 34, 1, 2, 0, 0, 0, 0, "EF.GROUP_TAG", "ef-group-tag", NODEF),    /* - */
+    EF(1, TR, 0x6F72, 35, 1, 2, 0, 0, 0, 0, "EF.SPECIFIC_TAG", "ef-specific-tag", NODEF),
+    EF(1, TR, 0x6F73, 36, 1, 2, 0, 0, 0, 0, "EF.CALL_PROMPT", "ef-call-prompt", NODEF),
+};
+
+/* The optional CSIM files (PE-OPT-CSIM fields 2..68). Structures and sizes marked as
+ * above; a file without a public size needs the PE's size (and, where C.S0065's
+ * structure is not public either, its fileDescriptor: the transparent default is then a
+ * placeholder the PE overrides). Many of these may be links to USIM files (linkPath). */
+static const struct template_file t_csim_opt[] = {
+    EF(1, TR, 0x6F2E, 2, 1, 5, 0, 0, 1, 0, "EF.SSCI", "ef-ssci", NODEF),               /* G */
+    EF(1, LF, 0x6F3B, 3, 1, 8, 0, 0, 0, 0, "EF.FDN", "ef-fdn", NODEF),
+    EF(1, LF, 0x6F3C, 4, 1, 5, 0, 0, 0, 0, "EF.SMS", "ef-sms", NODEF),
+    EF(1, LF, 0x6F3D, 5, 1, 5, 0, 0, 0, 0, "EF.SMSP", "ef-smsp", NODEF),
+    EF(1, TR, 0x6F3E, 6, 1, 5, 0, 0, 5, 0, "EF.SMSS", "ef-smss", NODEF),               /* G */
+    EF(1, TR, 0x6F3F, 7, 1, 5, 0, 0, 0, 0, "EF.SSFC", "ef-ssfc", NODEF),
+    EF(1, TR, 0x6F41, 8, 1, 10, 0x08, 0, 35, 0, "EF.SPN", "ef-spn", NODEF),            /* F */
+    EF(1, LF, 0x6F44, 9, 1, 5, 0, 0, 11, 0, "EF.MDN", "ef-mdn", NODEF),                /* G */
+    EF(1, TR, 0x6F47, 10, 1, 10, 0x09, 0, 0, 0, "EF.ECC", "ef-ecc", NODEF),            /* F - */
+    EF(1, TR, 0x6F48, 11, 1, 5, 0, 0, 1, 0, "EF.ME3GPDOPC", "ef-me3gpdopc", NODEF),    /* G */
+    EF(1, TR, 0x6F49, 12, 1, 5, 0, 0, 1, 0, "EF.3GPDOPM", "ef-3gpdopm", NODEF),        /* G */
+    EF(1, TR, 0x6F4A, 13, 1, 2, 0, 0, 4, 0, "EF.SIPCAP", "ef-sipcap", NODEF),          /* G */
+    EF(1, TR, 0x6F4B, 14, 1, 2, 0, 0, 5, 0, "EF.MIPCAP", "ef-mipcap", NODEF),          /* G */
+    EF(1, TR, 0x6F4C, 15, 1, 2, 0, 0, 0, 0, "EF.SIPUPP", "ef-sipupp", NODEF),
+    EF(1, TR, 0x6F4D, 16, 1, 2, 0, 0, 0, 0, "EF.MIPUPP", "ef-mipupp", NODEF),
+    EF(1, TR, 0x6F4E, 17, 1, 5, 0, 0, 1, 0, "EF.SIPSP", "ef-sipsp", NODEF),            /* G */
+    EF(1, TR, 0x6F4F, 18, 1, 5, 0, 0, 0, 0, "EF.MIPSP", "ef-mipsp", NODEF),
+    EF(1, TR, 0x6F50, 19, 1, 5, 0, 0, 0, 0, "EF.SIPPAPSS", "ef-sippapss", NODEF),
+    EF(1, TR, 0x6F53, 20, 1, 2, 0, 0, 0, 0, "EF.PUZL", "ef-puzl", NODEF),
+    EF(1, TR, 0x6F54, 21, 1, 2, 0, 0, 0, 0, "EF.MAXPUZL", "ef-maxpuzl", NODEF),
+    EF(1, TR, 0x6F56, 22, 1, 2, 0, 0, 3, 0, "EF.HRPDCAP", "ef-hrpdcap", NODEF),        /* G */
+    EF(1, TR, 0x6F57, 23, 1, 2, 0, 0, 0, 0, "EF.HRPDUPP", "ef-hrpdupp", NODEF),
+    EF(1, TR, 0x6F58, 24, 1, 2, 0, 0, 1, 0, "EF.CSSPR", "ef-csspr", NODEF),            /* O */
+    EF(1, TR, 0x6F59, 25, 1, 2, 0, 0, 1, 0, "EF.ATC", "ef-atc", NODEF),                /* G */
+    EF(1, TR, 0x6F5A, 26, 1, 2, 0x0E, 0, 0, 0, "EF.EPRL", "ef-eprl", NODEF),           /* F - */
+    EF(1, TR, 0x6F5B, 27, 1, 2, 0, 0, 0, 0, "EF.BCSMSCFG", "ef-bcsmscfg", NODEF),
+    EF(1, TR, 0x6F5C, 28, 1, 5, 0, 0, 0, 0, "EF.BCSMSPREF", "ef-bcsmspref", NODEF),
+    EF(1, LF, 0x6F5D, 29, 1, 2, 0, 0, 0, 0, "EF.BCSMSTABLE", "ef-bcsmstable", NODEF),
+    EF(1, LF, 0x6F5E, 30, 1, 5, 0, 0, 0, 0, "EF.BCSMSP", "ef-bcsmsp", NODEF),
+    EF(1, TR, 0x6F63, 31, 1, 2, 0, 0, 0, 0, "EF.BAKPARA", "ef-bakpara", NODEF),
+    EF(1, TR, 0x6F64, 32, 1, 2, 0, 0, 0, 0, "EF.UPBAKPARA", "ef-upbakpara", NODEF),
+    EF(1, LF, 0x6F65, 33, 1, 5, 0, 0, 0, 0, "EF.MMSN", "ef-mmsn", NODEF),
+    EF(1, LF, 0x6F66, 34, 1, 5, 0, 0, 0, 0, "EF.EXT8", "ef-ext8", NODEF),
+    EF(1, TR, 0x6F67, 35, 1, 2, 0, 0, 0, 0, "EF.MMSICP", "ef-mmsicp", NODEF),
+    EF(1, LF, 0x6F68, 36, 1, 5, 0, 0, 0, 0, "EF.MMSUP", "ef-mmsup", NODEF),
+    EF(1, TR, 0x6F69, 37, 1, 5, 0, 0, 0, 0, "EF.MMSUCP", "ef-mmsucp", NODEF),
+    EF(1, TR, 0x6F6A, 38, 1, 2, 0, 0, 0, 0, "EF.AUTH_CAPABILITY", "ef-auth-capability",
+       NODEF),
+    EF(1, TR, 0x6F6B, 39, 1, 2, 0x0B, 0, 32, 0, "EF.3GCIK", "ef-3gcik", NODEF),        /* F */
+    EF(1, TR, 0x6F6C, 40, 1, 5, 0, 0, 0, 0, "EF.DCK", "ef-dck", NODEF),
+    EF(1, TR, 0x6F6D, 41, 1, 2, 0, 0, 0, 0, "EF.GID1", "ef-gid1", NODEF),
+    EF(1, TR, 0x6F6E, 42, 1, 2, 0, 0, 0, 0, "EF.GID2", "ef-gid2", NODEF),
+    EF(1, TR, 0x6F6F, 43, 1, 2, 0, 0, 0, 0, "EF.CDMACNL", "ef-cdmacnl", NODEF),
+    EF(1, TR, 0x6F74, 44, 1, 10, 0, 0, 7, 0, "EF.SF_EUIMID", "ef-sf-euimid", NODEF),   /* O */
+    EF(1, TR, 0x6F75, 45, 1, 8, 0x0F, 0, 0, 0, "EF.EST", "ef-est", NODEF),             /* F - */
+    EF(1, TR, 0x6F76, 46, 1, 5, 0, 0, 0, 0, "EF.HIDDEN_KEY", "ef-hidden-key", NODEF),
+    EF(1, TR, 0x6F77, 47, 1, 2, 0, 0, 0, 0, "EF.LCSVER", "ef-lcsver", NODEF),
+    EF(1, TR, 0x6F78, 48, 1, 2, 0, 0, 0, 0, "EF.LCSCP", "ef-lcscp", NODEF),
+    EF(1, LF, 0x6F79, 49, 1, 2, 0, 0, 0, 0, "EF.SDN", "ef-sdn", NODEF),
+    EF(1, LF, 0x6F7A, 50, 1, 8, 0, 0, 0, 0, "EF.EXT2", "ef-ext2", NODEF),
+    EF(1, LF, 0x6F7B, 51, 1, 2, 0, 0, 0, 0, "EF.EXT3", "ef-ext3", NODEF),
+    EF(1, CY, 0x6F7C, 52, 1, 5, 0x10, 0, 0, 0, "EF.ICI", "ef-ici", NODEF),             /* F - */
+    EF(1, CY, 0x6F7D, 53, 1, 5, 0x11, 0, 0, 0, "EF.OCI", "ef-oci", NODEF),             /* F - */
+    EF(1, LF, 0x6F7E, 54, 1, 5, 0, 0, 0, 0, "EF.EXT5", "ef-ext5", NODEF),
+    EF(1, LF, 0x6F7F, 55, 1, 5, 0x12, 0, 0, 0, "EF.CCP2", "ef-ccp2", NODEF),           /* F - */
+    EF(1, TR, 0x6F80, 56, 1, 5, 0, 0, 0, 0, "EF.APPLABELS", "ef-applabels", NODEF),
+    EF(1, TR, 0x6F81, 57, 1, 5, 0, 0, 126, 0, "EF.MODEL", "ef-model", NODEF),          /* F */
+    EF(1, TR, 0x6F82, 58, 1, 5, 0, 0, 0, 0, "EF.RC", "ef-rc", NODEF),
+    EF(1, TR, 0x6F83, 59, 1, 5, 0, 0, 0, 0, "EF.SMSCAP", "ef-smscap", NODEF),
+    EF(1, TR, 0x6F84, 60, 1, 5, 0, 0, 0, 0, "EF.MIPFLAGS", "ef-mipflags", NODEF),
+    EF(1, TR, 0x6F85, 61, 1, 5, 0, 0, 0, 0, "EF.3GPDUPPEXT", "ef-3gpduppext", NODEF),
+    EF(1, TR, 0x6F87, 62, 1, 5, 0, 0, 0, 0, "EF.IPV6CAP", "ef-ipv6cap", NODEF),
+    EF(1, TR, 0x6F88, 63, 1, 5, 0, 0, 0, 0, "EF.TCPCONFIG", "ef-tcpconfig", NODEF),
+    EF(1, TR, 0x6F89, 64, 1, 5, 0, 0, 0, 0, "EF.DGC", "ef-dgc", NODEF),
+    EF(1, TR, 0x6F8A, 65, 1, 5, 0, 0, 0, 0, "EF.WAPBROWSERCP", "ef-wapbrowsercp", NODEF),
+    EF(1, TR, 0x6F8B, 66, 1, 5, 0, 0, 0, 0, "EF.WAPBROWSERBM", "ef-wapbrowserbm", NODEF),
+    EF(1, TR, 0x6F8C, 67, 1, 5, 0, 0, 0, 0, "EF.MMSCONFIG", "ef-mmsconfig", NODEF),
+    EF(1, TR, 0x6F8D, 68, 1, 5, 0, 0, 0, 0, "EF.JDL", "ef-jdl", NODEF),
+};
+
 /* ---- 2.12 DF.EAP (9.8): FID from the PE; TS 102 310 puts DF.EAP inside an ADF --------- */
 
 static const struct template_file t_eap[] = {
@@ -511,8 +640,7 @@ static const struct template_file t_iot_opt[] = {
     DF_SAIP(1, 24),
 };
 
-#define FILES(a) .files = (a), .n_files = sizeof(a) / sizeof((a)[0]), .supported = true
-#define NOFILES .files = NULL, .n_files = 0, .supported = false
+#define FILES(a) .files = (a), .n_files = sizeof(a) / sizeof((a)[0])
 
 static const struct template templates[] = {
     { OID2(1), .oid_str = "2.23.143.1.2.1", .name = "MF", .pe_tag = 0xB0,
@@ -556,15 +684,16 @@ static const struct template templates[] = {
       .saip_min_version = "3.1", FILES(t_isim_opt_v2) },
     { OID2(10), .oid_str = "2.23.143.1.2.10", .name = "ADF.CSIM", .pe_tag = 0xB9,
       .anchor = TPL_AT_MF, .created_by_default = true, .saip_min_version = "1.0.1",
-      NOFILES },
+      FILES(t_csim) },
     { OID3(10, 2), .oid_str = "2.23.143.1.2.10.2", .name = "ADF.CSIM v2", .pe_tag = 0xB9,
-      .anchor = TPL_AT_MF, .created_by_default = true, .saip_min_version = "3.1", NOFILES },
+      .anchor = TPL_AT_MF, .created_by_default = true, .saip_min_version = "3.1",
+      FILES(t_csim) },
     { OID2(11), .oid_str = "2.23.143.1.2.11", .name = "ADF.CSIM optional", .pe_tag = 0xBA,
       .anchor = TPL_AT_ADF_CSIM, .optional_tpl = true, .saip_min_version = "1.0.1",
-      NOFILES },
+      FILES(t_csim_opt) },
     { OID3(11, 2), .oid_str = "2.23.143.1.2.11.2", .name = "ADF.CSIM optional v2",
       .pe_tag = 0xBA, .anchor = TPL_AT_ADF_CSIM, .optional_tpl = true,
-      .saip_min_version = "3.1", NOFILES },
+      .saip_min_version = "3.1", FILES(t_csim_opt) },
     { OID2(12), .oid_str = "2.23.143.1.2.12", .name = "DF.EAP", .pe_tag = 0xBB,
       .anchor = TPL_AT_ADF_USIM, .saip_min_version = "2.2", FILES(t_eap) },
     { OID2(13), .oid_str = "2.23.143.1.2.13", .name = "DF.5GS", .pe_tag = 0xBC,

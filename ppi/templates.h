@@ -82,16 +82,14 @@ struct template {
                                    * doNotCreate; false: only the files the PE names */
     bool optional_tpl;            /* no own DF: files go directly into the anchor DF */
     const char *saip_min_version; /* first SAIP version listing the OID, e.g. "2.3" */
-    bool supported;               /* false: no file facts here, refuse profiles using it */
     const struct template_file *files;
     size_t n_files;
 };
 
-/* The template with this templateID (DER content octets of the OID), or NULL when unknown.
- * A known but unsupported template is returned with supported == false. */
+/* The template with this templateID (DER content octets of the OID), or NULL when unknown. */
 const struct template *template_find(const uint8_t *oid, size_t len);
 
-/* Number of templates in the table (supported and not). */
+/* Number of templates in the table. */
 size_t template_count(void);
 
 /* The i-th template (0 <= i < template_count()), else NULL. */

@@ -57,12 +57,10 @@ static const char *const SUPPORTED[] = {
     "2.23.143.1.2.1",    "2.23.143.1.2.2",    "2.23.143.1.2.3",    "2.23.143.1.2.3.2",
     "2.23.143.1.2.4",    "2.23.143.1.2.4.2",  "2.23.143.1.2.5",    "2.23.143.1.2.5.2",
     "2.23.143.1.2.5.3",  "2.23.143.1.2.6",    "2.23.143.1.2.7",    "2.23.143.1.2.8",
-    "2.23.143.1.2.9",    "2.23.143.1.2.9.2",  "2.23.143.1.2.12",   "2.23.143.1.2.13",
+    "2.23.143.1.2.9",    "2.23.143.1.2.9.2",  "2.23.143.1.2.10",   "2.23.143.1.2.10.2",
+    "2.23.143.1.2.11",   "2.23.143.1.2.11.2", "2.23.143.1.2.12",   "2.23.143.1.2.13",
     "2.23.143.1.2.13.2", "2.23.143.1.2.13.3", "2.23.143.1.2.13.4", "2.23.143.1.2.14",
     "2.23.143.1.2.15",   "2.23.143.1.2.16",   "2.23.143.1.2.17",   "2.23.143.1.2.18",
-};
-static const char *const UNSUPPORTED[] = {
-    "2.23.143.1.2.10", "2.23.143.1.2.10.2", "2.23.143.1.2.11", "2.23.143.1.2.11.2",
 };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -73,18 +71,10 @@ static void test_every_oid_known(void **state)
         const struct template *t = find_str(SUPPORTED[i]);
         assert_non_null(t);
         assert_string_equal(t->oid_str, SUPPORTED[i]);
-        assert_true(t->supported);
         assert_non_null(t->files);
         assert_true(t->n_files > 0);
     }
-    for (size_t i = 0; i < N(UNSUPPORTED); i++) {
-        const struct template *t = find_str(UNSUPPORTED[i]);
-        assert_non_null(t);
-        assert_string_equal(t->oid_str, UNSUPPORTED[i]);
-        assert_false(t->supported);
-        assert_int_equal(t->n_files, 0);
-    }
-    assert_int_equal(template_count(), N(SUPPORTED) + N(UNSUPPORTED));
+    assert_int_equal(template_count(), N(SUPPORTED));
     /* every table entry's DER matches its dotted form, and entries are unique */
     for (size_t i = 0; i < template_count(); i++) {
         const struct template *t = template_at(i);
@@ -122,8 +112,6 @@ static void test_table_sanity(void **state)
     (void)state;
     for (size_t ti = 0; ti < template_count(); ti++) {
         const struct template *t = template_at(ti);
-        if (!t->supported)
-            continue;
         if (t->optional_tpl) {
             assert_true(t->anchor != TPL_AT_ROOT && t->anchor != TPL_AT_MF);
         } else {
@@ -247,8 +235,6 @@ static void test_unique_fids_and_sfis_per_df(void **state)
     /* inside every DF of every template */
     for (size_t ti = 0; ti < template_count(); ti++) {
         const struct template *t = template_at(ti);
-        if (!t->supported)
-            continue;
         for (size_t i = 0; i < t->n_files; i++) {
             if (!is_dir(t->files[i].type))
                 continue;
@@ -273,7 +259,7 @@ static void test_unique_fids_and_sfis_per_df(void **state)
             add_children(&s, find_str(usim_o[b]), -1);
             for (size_t ti = 0; ti < template_count(); ti++) {
                 const struct template *t = template_at(ti);
-                if (t->supported && t->anchor == TPL_AT_ADF_USIM && !t->optional_tpl &&
+                if (t->anchor == TPL_AT_ADF_USIM && !t->optional_tpl &&
                     (strncmp(t->oid_str, "2.23.143.1.2.13", 15) != 0 ||
                      strcmp(t->oid_str, "2.23.143.1.2.13.4") == 0))
                     dirset_add(&s, &t->files[0]);
@@ -285,6 +271,11 @@ static void test_unique_fids_and_sfis_per_df(void **state)
     add_children(&s, find_str("2.23.143.1.2.8"), 0);
     add_children(&s, find_str("2.23.143.1.2.9.2"), -1);
     dirset_check(&s);
+    /* ADF.CSIM: mandatory + optional */
+    struct dirset cs = { .n = 0 };
+    add_children(&cs, find_str("2.23.143.1.2.10"), 0);
+    add_children(&cs, find_str("2.23.143.1.2.11"), -1);
+    dirset_check(&cs);
     /* MF: its files + DF.CD + DF.TELECOM */
     struct dirset m = { .n = 0 };
     add_children(&m, find_str("2.23.143.1.2.1"), 0);
@@ -304,6 +295,28 @@ static void test_spot_checks(void **state)
 {
     (void)state;
     const struct template_file *f;
+    /* ADF.CSIM (3GPP2 C.S0065): v1 and v2 share the rows */
+    assert_ptr_equal(find_str("2.23.143.1.2.10")->files, find_str("2.23.143.1.2.10.2")->files);
+    f = by_fid("2.23.143.1.2.10", 0x6F22);
+    assert_string_equal(f->pe_name, "ef-imsi-m");
+    assert_int_equal(f->type, FS_EF_TRANSPARENT);
+    assert_int_equal(f->size, 10);
+    assert_int_equal(f->sfi, 0x04);
+    assert_int_equal(f->pe_tag, 5);
+    f = by_fid("2.23.143.1.2.10", 0x6F21);
+    assert_int_equal(f->type, FS_EF_CYCLIC);
+    assert_int_equal(f->rec_len, 2);
+    assert_int_equal(f->arr_record, 7);                 /* increase allowed */
+    f = by_fid("2.23.143.1.2.10", 0x6F73);
+    assert_string_equal(f->pe_name, "ef-call-prompt");
+    assert_int_equal(f->pe_tag, 36);                    /* BF24 */
+    assert_true(f->flags & TPL_F_NEED_SIZE);
+    f = by_fid("2.23.143.1.2.11", 0x6F8D);
+    assert_string_equal(f->pe_name, "ef-jdl");
+    assert_int_equal(f->pe_tag, 68);                    /* BF44 */
+    f = by_fid("2.23.143.1.2.11", 0x6F41);
+    assert_int_equal(f->size, 35);
+    assert_int_equal(f->sfi, 0x08);
     /* MF (TS 102 221) */
     f = by_fid("2.23.143.1.2.1", 0x2FE2);
     assert_string_equal(f->name, "EF.ICCID");
@@ -505,8 +518,6 @@ static unsigned check_pe(uint32_t pe_tag, const uint8_t *v, size_t len)
         return 0;
     const struct template *t = template_find(oid.value, oid.len);
     assert_non_null(t);
-    if (!t->supported)
-        return 0;
     assert_int_equal(t->pe_tag, pe_tag);
     tlv_cursor_init(&c, v, len);
     while (tlv_next(&c, &f)) {

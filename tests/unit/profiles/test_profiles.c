@@ -38,6 +38,7 @@ static const uint8_t ICCID_IOT[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x10,
 static const uint8_t ICCID_MIL[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x20, 0xF1 };
 static const uint8_t ICCID_TUAK[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x30, 0xF1 };
 static const uint8_t ICCID_IOT_TPL[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x40, 0xF1 };
+static const uint8_t ICCID_CSIM[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x50, 0xF1 };
 static const uint8_t ICCID_SKEL[10] = { 0x98, 0x88, 0x92, 0x09, 0, 0, 0, 0, 0x90, 0xF9 };
 
 static uint8_t *load(const char *name, size_t *len)
@@ -391,6 +392,19 @@ static void test_full_tuak(void **state)
     expect_accepted("full-tuak", ICCID_TUAK);
 }
 
+static void test_full_csim(void **state)
+{
+    (void)state;
+    expect_accepted("full-csim", ICCID_CSIM);
+}
+
+/* a CSIM file whose size C.S0065 leaves open, named without one */
+static void test_bad_csim_nosize(void **state)
+{
+    (void)state;
+    expect_refused("bad-csim-nosize", ICCID_SKEL, PPI_EPE, 3 /* bad-values */, 50);
+}
+
 static void test_skeleton(void **state)
 {
     (void)state;
@@ -449,6 +463,8 @@ int main(void)
         cmocka_unit_test(test_iot_minimal),
         cmocka_unit_test(test_full_milenage),
         cmocka_unit_test(test_full_tuak),
+        cmocka_unit_test(test_full_csim),
+        cmocka_unit_test(test_bad_csim_nosize),
         cmocka_unit_test(test_skeleton),
         cmocka_unit_test_teardown(test_iot_minimal_image, free_live),
         cmocka_unit_test_teardown(test_iot_template_image, free_live),
