@@ -12,7 +12,8 @@
 #       state: profiles complete, one enabled at most, notification seqs sound, the
 #       retry succeeds (kill_test.sh; KILL_SEED reproduces), SKIP when ../shared absent
 #   (f) TS48V1-A downloaded and enabled, then a T=0 terminal (tests/e2e/pcsc_sim) reads
-#       EF.ICCID / EF.IMSI and runs AUTHENTICATE through pcscd (sim_e2e.sh)
+#       EF.ICCID / EF.IMSI and runs AUTHENTICATE through pcscd; the own full-csim profile
+#       preloaded, ADF.CSIM read with pyscard (sim_e2e.sh)
 #   (g) an SGP.32 IoT card (--mode iot) managed by tools/euicc-eim: AddInitialEim, signed
 #       PSMOs/eCOs with verified results, the local-management guard, stored results
 #       and NotificationSent; a consumer card refuses the IoT functions (iot_e2e.sh),
@@ -179,6 +180,7 @@ iot_e2e
 # (f) the enabled TS.48 profile as a SIM: EF.ICCID, EF.IMSI, AUTHENTICATE over T=0
 sim_e2e
 sim_preload_e2e
+csim_e2e
 
 # (e) power loss during downloads
 kill_test

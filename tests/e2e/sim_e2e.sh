@@ -10,6 +10,10 @@
 #
 # sim_preload_e2e: the same profile installed by `euicc-emu --preload` (no download), enabled
 # through PC/SC with euicc-smdp --enable, then the same terminal checks.
+#
+# csim_e2e: the project's own CDMA profile (profiles/full-csim.tlv, no ../shared needed)
+# preloaded and enabled the same way; tests/e2e/pyscard_csim.py then selects ADF.CSIM and
+# reads its template-built files through pcscd with pyscard.
 
 # sim_upp_values UPP: prints "ICCID_EF_HEX IMSI_HEX ICCID_DIGITS" from the UPP's header and
 # usim PEs
@@ -102,6 +106,36 @@ sim_preload_e2e() {
         sim_terminal "$client" "$iccid" "$imsi" "sim-preload"
     else
         fail "sim-preload: enable after --preload: $dl_err"
+        sed 's/^/    | /' "$dl_out"
+    fi
+    emu_stop || true
+}
+
+csim_e2e() {
+    local upp=$build/profiles/full-csim.der client=$here/pyscard_csim.py
+    dl_smdp=$build/tools/euicc-smdp
+    dl_out=$tmp/csim.out
+    if [ ! -f "$upp" ] || [ ! -x "$dl_smdp" ]; then
+        fail "csim: $upp or $dl_smdp not built"
+        return
+    fi
+    if ! /usr/bin/python3 -c 'import smartcard' 2>/dev/null; then
+        skip "csim: python3-pyscard not installed"
+        return
+    fi
+    emu_start "$emu" "$tmp/state-csim" --preload "$upp"
+    dl_err=""
+    if dl_expect "enable" 0 "^EnableProfile 8988299000000000051: ok$" --wait 15 \
+           --enable 8988299000000000051; then
+        if /usr/bin/python3 "$client" "$PCSC_READER" > "$tmp/csim_client.out" 2>&1; then
+            pass "csim: full-csim preloaded, enabled; ADF.CSIM through pcscd with pyscard" \
+                 "($(grep -c '^PASS' "$tmp/csim_client.out") checks)"
+        else
+            fail "csim: ADF.CSIM through pcscd"
+            sed 's/^/    | /' "$tmp/csim_client.out"
+        fi
+    else
+        fail "csim: enable after --preload: $dl_err"
         sed 's/^/    | /' "$dl_out"
     fi
     emu_stop || true
