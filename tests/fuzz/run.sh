@@ -26,7 +26,10 @@ if [ ! -d "$bdir" ]; then
   CC=clang meson setup "$bdir" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
 # only the fuzz targets: the other programs of an instrumented build are not needed here
-ninja -C "$bdir" $(ninja -C "$bdir" -t targets all | grep -o '^tests/fuzz/fuzz_[a-z0-9_]*:' | tr -d : | sort -u) >/dev/null
+# (and the project's own profiles, seeds of the ppi target)
+ninja -C "$bdir" $(ninja -C "$bdir" -t targets all |
+                   grep -oE '^(tests/fuzz/fuzz_[a-z0-9_]*|profiles/[a-z0-9-]*\.der):' |
+                   tr -d : | sort -u) >/dev/null
 status=0
 for bin in "$bdir"/tests/fuzz/fuzz_*; do
   [ -f "$bin" ] && [ -x "$bin" ] || continue
@@ -37,7 +40,8 @@ for bin in "$bdir"/tests/fuzz/fuzz_*; do
   # seeds read from ../shared when present (never copied into the repository)
   extra=()
   case $t in
-    ppi) [ -d "$EUICC_EMU_SHARED/profiles/ts48" ] && extra=("$EUICC_EMU_SHARED/profiles/ts48") ;;
+    ppi) extra=("$bdir/profiles")
+         [ -d "$EUICC_EMU_SHARED/profiles/ts48" ] && extra+=("$EUICC_EMU_SHARED/profiles/ts48") ;;
     iot) [ -d "$EUICC_EMU_SHARED/vectors/sgp32" ] && extra=("$EUICC_EMU_SHARED/vectors/sgp32") ;;
     x509) [ -d "$EUICC_EMU_SHARED/sgp26/DPauth" ] && extra=("$EUICC_EMU_SHARED/sgp26/DPauth" "$EUICC_EMU_SHARED/sgp26/DPpb") ;;
   esac
