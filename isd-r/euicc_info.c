@@ -22,11 +22,12 @@ static const uint8_t PROFILE_VERSION[3] = { PPI_SAIP_MAJOR, PPI_SAIP_MINOR, PPI_
 
 /* uiccCapability (SAIP UICCCapability bits): what the UICC personality really runs —
  * usimSupport(1), isimSupport(2), akaMilenage(4), akaTuak128(6), akaTuak256(7),
- * usimTestAlgorithm(8), berTlvFileSupport(19). Not claimed: CSIM (no CSIM commands;
- * its files are only kept), CAVE, GBA/MBMS, EAP, Java Card (no byte code runs),
- * DF links, CAT TP, SUCI, SCP11. */
+ * usimTestAlgorithm(8), berTlvFileSupport(19), dfLinkSupport(20) (ppi/pe_filesystem.c).
+ * Not claimed: CSIM (its files are built from the templates, but no CSIM command runs:
+ * they all rest on CAVE/SSD), CAVE, GBA/MBMS, EAP, Java Card (no byte code runs), CAT TP,
+ * GET IDENTITY/SUCI, SCP11. */
 #define UICC_CAPABILITY ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 6) | (1u << 7) | \
-                         (1u << 8) | (1u << 19))
+                         (1u << 8) | (1u << 19) | (1u << 20))
 #define UICC_CAPABILITY_BITS 32u
 
 /* rspCapability: additionalProfile(0) when a slot and memory are free. crlSupport(1),

@@ -184,7 +184,7 @@ static const char *info2(struct fx *f, unsigned apps, uint32_t free_nvm, const c
     snprintf(pk, sizeof pk, "%s", pkid_hex(f));
     snprintf(mid, sizeof mid, "840F 8101%02X 8204%08X 830400018000", apps, free_nvm);
     snprintf(out, sizeof out,
-             "BF22%02X 8103030301 8203020500 8303%s %s 8504046B8010 %s A916 0414%s AA16 0414%s "
+             "BF22%02X 8103030301 8203020500 8303%s %s 8504036B8018 %s A916 0414%s AA16 0414%s "
              "8B0100 0403000000 0C0E4555494343 2D454D552D54455354",
              (unsigned)(strlen(rspcap) == 6 ? 0x71 : 0x72),
              fw_hex(), mid, rspcap, pk, pk);
