@@ -4,7 +4,8 @@
  * the ADF.CSIM v2 / CSIM optional v2 templates give (ppi/templates.c, 3GPP2 C.S0065
  * facts): sizes, structures, SFIs and access rules from the template where the profile
  * gives none, the profile's values where it does, no file for doNotCreate nor for a file
- * whose size the template leaves open and the profile does not name. */
+ * whose size the template leaves open and the profile does not name; the CSIM's EF.FDN
+ * is a link to the USIM's (one content seen from both applications). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,10 +149,10 @@ static void close_card(struct t *t)
 /* The terminal's view of ADF.CSIM on channel t->ch (PIN1 not yet verified there). */
 static void csim_walk(struct t *t, bool pin_verified)
 {
-    /* EF.DIR lists the CSIM */
+    /* EF.DIR lists the CSIM (after the USIM) */
     assert_int_equal(select_fid(t, 0x3F00), 0x9000);
     assert_int_equal(select_fid(t, 0x2F00), 0x9000);
-    assert_int_equal(tx(t, "00B2010420"), 0x9000);
+    assert_int_equal(tx(t, "00B2020420"), 0x9000);
     assert_int_equal(t->len, 32);
     uint8_t rec[26];
     tu_unhex("61184F10" CSIM_AID "50044353494D", rec, sizeof rec);
@@ -210,7 +211,11 @@ static void csim_walk(struct t *t, bool pin_verified)
     assert_int_equal(tx(t, "00B0000001"), 0x9000);
     assert_int_equal(t->data[0], 0x02);
     /* an optional file the profile does not name is not there */
-    assert_int_equal(select_fid(t, 0x6F3B), 0x6A82);          /* EF.FDN */
+    assert_int_equal(select_fid(t, 0x6F3C), 0x6A82);          /* EF.SMS */
+    /* EF.FDN is a link to the USIM's EF.FDN: its records (26 octets) and rules (8) */
+    expect_ef(t, 0x6F3B, 0x42, -1, 26, 20, -1, 8);
+    assert_int_equal(tx(t, "00B201041A"), 0x9000);
+    assert_memory_equal(t->data, "One\xFF", 4);
 }
 
 static void test_csim_channels(void **state)
@@ -245,11 +250,40 @@ static void test_csim_call_count(void **state)
     close_card(&t);
 }
 
+/* EF.FDN updated through ADF.USIM (PIN2) reads back through the CSIM's link, and the
+ * other way round */
+static void test_csim_fdn_link(void **state)
+{
+    (void)state;
+    struct t t;
+    open_enabled(&t);
+    assert_int_equal(tx(&t, "00A4040407A000000087100200"), 0x9000);    /* ADF.USIM */
+    assert_int_equal(tx(&t, "002000010831323334FFFFFFFF"), 0x9000);
+    assert_int_equal(tx(&t, "002000810835363738FFFFFFFF"), 0x9000);   /* PIN2 */
+    assert_int_equal(select_fid(&t, 0x6F3B), 0x9000);
+    /* record 2 "Two" 112233 through the USIM */
+    assert_int_equal(tx(&t, "00DC02041A54776FFFFFFFFFFFFFFFFFFF0381112233FFFFFFFFFFFFFFFFFF"),
+                     0x9000);
+    assert_int_equal(tx(&t, "00A4040407A000000343100200"), 0x9000);    /* ADF.CSIM */
+    assert_int_equal(select_fid(&t, 0x6F3B), 0x9000);
+    assert_int_equal(tx(&t, "00B202041A"), 0x9000);
+    assert_memory_equal(t.data, "Two\xFF", 4);
+    /* record 3 "Three" 445566 through the CSIM */
+    assert_int_equal(tx(&t, "00DC03041A5468726565FFFFFFFFFFFFFF0381445566FFFFFFFFFFFFFFFFFF"),
+                     0x9000);
+    assert_int_equal(tx(&t, "00A4040407A000000087100200"), 0x9000);
+    assert_int_equal(select_fid(&t, 0x6F3B), 0x9000);
+    assert_int_equal(tx(&t, "00B203041A"), 0x9000);
+    assert_memory_equal(t.data, "Three\xFF", 6);
+    close_card(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csim_channels),
         cmocka_unit_test(test_csim_call_count),
+        cmocka_unit_test(test_csim_fdn_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
