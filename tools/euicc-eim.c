@@ -52,7 +52,6 @@
 #include "tools/lpa/lpa_es10c.h"
 #include "tools/cli_opts.h"
 
-#define PROG_NAME "euicc-eim"
 #include "tools/pcsc_lpa.h"
 
 #ifndef EUICC_EMU_SOURCE_ROOT
@@ -184,23 +183,7 @@ static void usage(FILE *f)
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, PROG ": ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(try --help)\n");
-    return 2;
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!s || *s < '0' || *s > '9')
-        return false;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return false;
-    *out = (uint64_t)v;
-    return true;
+    return cli_usage_error(PROG, fmt, arg);
 }
 
 enum arg_kind { ARG_NONE, ARG_ICCID, ARG_SEQ, ARG_TEXT };
@@ -261,7 +244,7 @@ static int parse_command(struct opts *o, int argc, char **argv, int *i)
         (*i)++;
         if (commands[k].args == ARG_SEQ) {
             uint64_t v;
-            if (!parse_u64(next, &v) || v > UINT32_MAX)
+            if (!cli_parse_uint(next, UINT32_MAX, &v))
                 return bad_usage("'%s' needs a result sequence number", a);
             o->seq = (uint32_t)v;
         } else if (commands[k].args == ARG_TEXT) {
@@ -350,7 +333,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        int got = cli_str_option(PROG_NAME, str_opts, sizeof str_opts / sizeof str_opts[0], o, argc, argv, &i);
+        int got = cli_str_option(PROG, str_opts, sizeof str_opts / sizeof str_opts[0], o,
+                                 argc, argv, &i);
         if (got < 0)
             return 2;
         if (got > 0)
@@ -373,13 +357,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->rollback = true;
         } else if (strcmp(a, "--counter") == 0 || strcmp(a, "--new-counter") == 0) {
             bool is_new = a[2] == 'n';
-            if (!parse_u64(next, is_new ? &o->new_counter : &o->counter))
+            if (!cli_parse_uint(next, UINT64_MAX, is_new ? &o->new_counter : &o->counter))
                 return bad_usage("%s needs a number", a);
             *(is_new ? &o->has_new_counter : &o->has_counter) = true;
             i++;
         } else if (strcmp(a, "--wait") == 0) {
             uint64_t w;
-            if (!parse_u64(next, &w) || w > 3600)
+            if (!cli_parse_uint(next, 3600, &w))
                 return bad_usage("--wait needs a number of seconds (0-3600)%s", "");
             o->wait_s = (int)w;
             i++;

@@ -91,20 +91,14 @@ static void usage(FILE *f)
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "euicc-smdp: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(try --help)\n");
-    return 2;
+    return cli_usage_error(PROG_NAME, fmt, arg);
 }
 
+/* A notification sequence number (32 bits). */
 static bool parse_seq(const char *s, uint32_t *out)
 {
-    char *end;
-    if (!s || *s < '0' || *s > '9')
-        return false;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v > UINT32_MAX)
+    uint64_t v;
+    if (!cli_parse_uint(s, UINT32_MAX, &v))
         return false;
     *out = (uint32_t)v;
     return true;
@@ -135,7 +129,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        int got = cli_str_option(PROG_NAME, path_opts, sizeof path_opts / sizeof path_opts[0], o, argc, argv, &i);
+        int got = cli_str_option(PROG_NAME, path_opts, sizeof path_opts / sizeof path_opts[0], o,
+                                 argc, argv, &i);
         if (got < 0)
             return 2;
         if (got > 0)
@@ -155,8 +150,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->iot.fallback_allowed = next[0] == 'y';
             i++;
         } else if (strcmp(a, "--wait") == 0) {
-            uint32_t w;
-            if (!parse_seq(next, &w) || w > 3600)
+            uint64_t w;
+            if (!cli_parse_uint(next, 3600, &w))
                 return bad_usage("--wait needs a number of seconds (0-3600)%s", "");
             o->wait_s = (int)w;
             i++;

@@ -7,17 +7,16 @@ VERIFY PIN1 and read after it, EF.COUNT INCREASEd, the doNotCreate EF.AOP absent
 Prints one line per check; exits 1 when one fails."""
 import sys
 
-from smartcard.System import readers
-from smartcard.util import toBytes, toHexString
+from smartcard.util import toHexString
+
+import pyscard_util
 
 FAILS = []
 
 
 def transmit(conn, apdu_hex):
-    data, sw1, sw2 = conn.transmit(toBytes(apdu_hex))
-    while sw1 == 0x61:
-        more, sw1, sw2 = conn.transmit([0x00, 0xC0, 0x00, 0x00, sw2])
-        data += more
+    """(data, SW as one number)."""
+    data, sw1, sw2 = pyscard_util.transmit(conn, apdu_hex)
     return data, (sw1 << 8) | sw2
 
 
@@ -40,12 +39,9 @@ def fcp_size(fcp):
 
 def main():
     name = sys.argv[1]
-    r = [x for x in readers() if str(x) == name]
-    if not r:
-        print("reader %r not found in %s" % (name, [str(x) for x in readers()]))
+    conn = pyscard_util.connect(name)
+    if conn is None:
         return 1
-    conn = r[0].createConnection()
-    conn.connect()
     data, sw = transmit(conn, "00A4040407A000000343100200")
     check(sw == 0x9000 and data[:1] == [0x62], "SELECT ADF.CSIM by partial AID (%04X)" % sw)
     data, sw = transmit(conn, "00A40004026F4300")

@@ -4,29 +4,19 @@ select the ISD-R, read the EID with GetEID, follow 61xx with GET RESPONSE, and
 compare with EID when given. Run with /usr/bin/python3 (Debian's python3-pyscard)."""
 import sys
 
-from smartcard.System import readers
-from smartcard.util import toHexString, toBytes
+from smartcard.util import toHexString
+
+from pyscard_util import connect, transmit
 
 ISDR = "A0000005591010FFFFFFFF8900000100"
-
-
-def transmit(conn, apdu_hex, cla_gr):
-    data, sw1, sw2 = conn.transmit(toBytes(apdu_hex))
-    while sw1 == 0x61:
-        more, sw1, sw2 = conn.transmit([cla_gr, 0xC0, 0x00, 0x00, sw2])
-        data += more
-    return data, sw1, sw2
 
 
 def main():
     name = sys.argv[1]
     want = sys.argv[2].upper() if len(sys.argv) > 2 and sys.argv[2] else None
-    r = [x for x in readers() if str(x) == name]
-    if not r:
-        print("reader %r not found in %s" % (name, [str(x) for x in readers()]))
+    conn = connect(name)
+    if conn is None:
         return 1
-    conn = r[0].createConnection()
-    conn.connect()
     print("ATR", toHexString(conn.getATR()))
     data, sw1, sw2 = transmit(conn, "00A4040010" + ISDR, 0x00)
     print("SELECT ISD-R", toHexString(data), "%02X%02X" % (sw1, sw2))

@@ -375,9 +375,11 @@ static void clean_run(struct t *t)
         assert_true(t->w[k + 1] > t->w[k]);           /* every step writes */
 }
 
-/* One injection point: fail at write n, restart, check, retry, finish. */
-static void inject(struct t *t, long n)
+/* One injection point: fail at write n, restart, check, retry, finish (ctx: the
+ * struct t; the signature tearing_sweep calls). */
+static void inject(void *ctx, long n)
 {
+    struct t *t = ctx;
     struct tearing_view v;
     size_t k = 0;
     fresh_card(t);
@@ -445,11 +447,6 @@ static const char *step_name(void *ctx, size_t k)
     return KIND_NAME[t->step[k]];
 }
 
-static void inject_at(void *ctx, long n)
-{
-    inject(ctx, n);
-}
-
 static void test_power_loss_every_write(void **state)
 {
     struct t *t = *state;
@@ -458,7 +455,7 @@ static void test_power_loss_every_write(void **state)
         return;
     }
     clean_run(t);
-    double secs = tearing_sweep(t->w, t->nsteps, step_name, inject_at, t);
+    double secs = tearing_sweep(t->w, t->nsteps, step_name, inject, t);
     long total = t->w[t->nsteps];
     print_message("tearing: %ld injection points (every write of %zu steps; %ld left the "
                   "state before the step, %ld after it), all invariants held (%.1f s)\n",
